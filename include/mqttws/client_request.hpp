@@ -1,0 +1,54 @@
+// Parser for protocol-mode (mqtt-ws-bridge.v1) client frames.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace mqttws {
+
+enum class RequestOp { subscribe, unsubscribe, publish, ping };
+
+struct PublishRequest {
+    std::string topic;
+    std::string payload;             // text, JSON text, or decoded bytes
+    bool payload_is_binary = false;  // "payloadEncoding":"base64"
+    int qos = 0;
+    bool retain = false;
+    bool broadcast = false;
+    std::optional<std::string> correlation_data;
+};
+
+struct ClientRequest {
+    RequestOp op = RequestOp::ping;
+    std::string id_json = "null";     // the request's "id", as JSON text
+    std::vector<std::string> topics;  // subscribe/unsubscribe; every one valid
+    PublishRequest publish;           // op == publish
+};
+
+// Error codes sent in {"type":"error","code":...}.
+namespace error_code {
+inline constexpr std::string_view bad_json = "bad_json";
+inline constexpr std::string_view bad_request = "bad_request";
+inline constexpr std::string_view unknown_op = "unknown_op";
+inline constexpr std::string_view invalid_filter = "invalid_filter";
+inline constexpr std::string_view invalid_topic = "invalid_topic";
+inline constexpr std::string_view not_allowed = "not_allowed";
+inline constexpr std::string_view unavailable = "unavailable";
+inline constexpr std::string_view too_many_subscriptions = "too_many_subscriptions";
+}  // namespace error_code
+
+struct RequestError {
+    std::string id_json = "null";
+    std::string_view code;
+    std::string message;
+};
+
+// Nesting deeper than this is refused before it can exhaust the stack.
+inline constexpr int max_request_depth = 32;
+
+std::variant<ClientRequest, RequestError> parse_client_request(std::string_view frame);
+
+}  // namespace mqttws

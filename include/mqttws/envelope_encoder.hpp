@@ -1,0 +1,24 @@
+// Encodes what goes over the wire to clients. Each function runs once per
+// message and wire form; the resulting text is shared by every recipient.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "mqttws/message.hpp"
+
+namespace mqttws {
+
+// The whole msg as JSON (plain mode with --send msg).
+std::string encode_msg_json(const Message& msg);
+// {"type":"message", ...msg fields...} (protocol mode).
+std::string encode_message_envelope(const Message& msg);
+
+// Protocol-mode control frames. `id_json` is the request's id as JSON text
+// ("null" when the request had none), echoed back verbatim.
+std::string encode_welcome(std::string_view session_id);
+std::string encode_ack(std::string_view id_json);
+std::string encode_error(std::string_view id_json, std::string_view code, std::string_view message);
+std::string encode_status(bool mqtt_connected);
+
+}  // namespace mqttws

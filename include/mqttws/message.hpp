@@ -1,0 +1,41 @@
+// The msg object: one MQTT message as the bridge hands it to WebSocket clients.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mqttws {
+
+// How the payload is represented to clients (DESIGN.md, Payloads).
+enum class PayloadKind { string, json, binary };
+
+using UserProperties = std::vector<std::pair<std::string, std::string>>;
+
+struct Message {
+    std::string mqtt_topic;  // as the broker delivered it
+    std::string topic;       // msg.topic: mqtt_topic after --strip-prefix
+    std::string payload;     // raw bytes (JSON text when kind == json)
+    PayloadKind kind = PayloadKind::binary;
+    int qos = 0;
+    bool retain = false;
+    std::string msgid;  // msg._msgid
+
+    // MQTT v5 properties, present only when the message carried them.
+    std::optional<std::string> response_topic;
+    std::optional<std::string> correlation_data;
+    std::optional<std::string> content_type;
+    UserProperties user_properties;
+    std::optional<std::uint32_t> message_expiry_interval;
+
+    // The session this message is meant for, if any; never sent to clients.
+    std::optional<std::string> target_session;
+};
+
+// Messages are decoded once and then shared read-only by every shard.
+using MessagePtr = std::shared_ptr<const Message>;
+
+}  // namespace mqttws

@@ -1,0 +1,30 @@
+// Turns a broker message into the msg object: payload classification,
+// --strip-prefix, and the target session (user property or a Node-RED
+// "entire message" payload carrying _session.id).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "mqttws/message.hpp"
+#include "mqttws/payload_decoder.hpp"
+
+namespace mqttws {
+
+struct DecodeOptions {
+    PayloadMode payload_mode = PayloadMode::auto_detect;
+    std::string strip_prefix;
+    std::string session_property = "session";
+};
+
+enum class DecodeResult { ok, refused_payload };
+
+// `msg` arrives with the broker's fields filled in (mqtt_topic, payload, qos,
+// retain, v5 properties, msgid); this completes topic, kind and
+// target_session in place.
+DecodeResult decode_message(Message& msg, const DecodeOptions& options);
+
+// msg.topic for a broker topic: the prefix removed when the topic has it.
+std::string strip_topic_prefix(const std::string& mqtt_topic, const std::string& prefix);
+
+}  // namespace mqttws

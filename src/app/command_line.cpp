@@ -1,0 +1,256 @@
+#include "app/command_line.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <charconv>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "mqttws/broker_url.hpp"
+#include "mqttws/payload_decoder.hpp"
+#include "mqttws/session_id.hpp"
+#include "mqttws/units.hpp"
+
+namespace mqttws::app {
+
+namespace {
+
+// A refusal: which flag, and why.
+struct BadValue {
+    std::string flag;
+    std::string reason;
+};
+
+// Raw strings as the user typed them; checked and converted afterwards so
+// every refusal reads the same way.
+struct RawFlags {
+    std::string mqtt_url = "tcp://127.0.0.1:1883";
+    std::string mqtt_client_id;
+    std::string mqtt_username;
+    std::string mqtt_password;
+    std::string mqtt_password_file;
+    std::string mqtt_version = "5";
+    std::vector<std::string> subscribe{"#"};
+    std::string payload = "auto";
+    std::string strip_prefix;
+    std::string listen = "0.0.0.0:8080";
+    std::string ws_path = "/ws";
+    std::string send = "payload";
+    std::string session_property = "session";
+    std::string log_level = "info";
+    unsigned threads = 0;
+    std::string max_buffered_bytes = "1MiB";
+    std::string max_message_size = "64KiB";
+    std::size_t max_subscriptions = 100;
+    std::string mqtt_reconnect_min = "500ms";
+    std::string mqtt_reconnect_max = "30s";
+    std::string shutdown_timeout = "5s";
+};
+
+std::string generated_client_id() {
+    std::random_device device;
+    std::ostringstream id;
+    id << "mqtt-ws-bridge-" << std::hex << device() << device();
+    return id.str();
+}
+
+bool parse_listen(const std::string& text, ws::WsOptions& out) {
+    std::string host;
+    std::string port;
+    if (!text.empty() && text.front() == '[') {
+        const auto close = text.find(']');
+        if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') {
+            return false;
+        }
+        host = text.substr(1, close - 1);
+        port = text.substr(close + 2);
+    } else {
+        const auto colon = text.rfind(':');
+        if (colon == std::string::npos) return false;
+        host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+    }
+    unsigned value = 0;
+    const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || ptr != port.data() + port.size() || value == 0 || value > 65535) {
+        return false;
+    }
+    out.listen_host = host.empty() ? "0.0.0.0" : host;
+    out.listen_port = static_cast<std::uint16_t>(value);
+    return true;
+}
+
+std::optional<BadValue> check(const RawFlags& raw, Config& config) {
+    auto& mqtt = config.mqtt;
+    auto& ws = config.ws;
+
+    const auto url = parse_broker_url(raw.mqtt_url);
+    if (auto* reason = std::get_if<std::string>(&url)) return BadValue{"--mqtt-url", *reason};
+    mqtt.url = raw.mqtt_url;
+    mqtt.client_id = raw.mqtt_client_id.empty() ? generated_client_id() : raw.mqtt_client_id;
+    if (!raw.mqtt_username.empty()) mqtt.username = raw.mqtt_username;
+    if (!raw.mqtt_password.empty() && !raw.mqtt_password_file.empty()) {
+        return BadValue{"--mqtt-password-file", "give --mqtt-password or the file, not both"};
+    }
+    if (!raw.mqtt_password.empty()) mqtt.password = raw.mqtt_password;
+    if (!raw.mqtt_password_file.empty()) {
+        std::ifstream file(raw.mqtt_password_file);
+        std::string password;
+        if (!file || !std::getline(file, password)) {
+            return BadValue{"--mqtt-password-file", "cannot read '" + raw.mqtt_password_file + "'"};
+        }
+        if (!password.empty() && password.back() == '\r') password.pop_back();
+        mqtt.password = password;
+    }
+    if (raw.mqtt_version == "5") {
+        mqtt.version = 5;
+    } else if (raw.mqtt_version == "3.1.1") {
+        mqtt.version = 4;
+    } else {
+        return BadValue{"--mqtt-version", "'" + raw.mqtt_version + "' is not 5 or 3.1.1"};
+    }
+    mqtt.subscriptions.clear();
+    for (const auto& text : raw.subscribe) {
+        auto spec = parse_subscribe_spec(text);
+        if (auto* reason = std::get_if<std::string>(&spec)) return BadValue{"--subscribe", *reason};
+        mqtt.subscriptions.push_back(std::get<SubscribeSpec>(std::move(spec)));
+    }
+    const auto mode = parse_payload_mode(raw.payload);
+    if (!mode) {
+        return BadValue{"--payload",
+                        "'" + raw.payload + "' is not one of auto, string, json, binary"};
+    }
+    mqtt.decode.payload_mode = *mode;
+    mqtt.decode.strip_prefix = raw.strip_prefix;
+    if (raw.session_property.empty()) return BadValue{"--session-property", "must not be empty"};
+    mqtt.decode.session_property = raw.session_property;
+    for (auto [flag, text, out] :
+         {std::tuple{"--mqtt-reconnect-min", &raw.mqtt_reconnect_min, &mqtt.reconnect_min},
+          std::tuple{"--mqtt-reconnect-max", &raw.mqtt_reconnect_max, &mqtt.reconnect_max},
+          std::tuple{"--shutdown-timeout", &raw.shutdown_timeout, &ws.shutdown_timeout}}) {
+        const auto duration = parse_duration(*text);
+        if (!duration) {
+            return BadValue{flag, "'" + *text + "' is not a duration (e.g. 500ms, 30s, 5m)"};
+        }
+        *out = *duration;
+    }
+    if (mqtt.reconnect_min.count() <= 0 || mqtt.reconnect_max < mqtt.reconnect_min) {
+        return BadValue{"--mqtt-reconnect-max", "must be at least --mqtt-reconnect-min (> 0)"};
+    }
+
+    if (!parse_listen(raw.listen, ws)) {
+        return BadValue{"--listen", "'" + raw.listen + "' is not HOST:PORT (e.g. 0.0.0.0:8080)"};
+    }
+    if (raw.ws_path.size() < 2 || raw.ws_path.front() != '/' || raw.ws_path.back() == '/' ||
+        raw.ws_path.find_first_of("?#%") != std::string::npos) {
+        return BadValue{"--ws-path", "'" + raw.ws_path + "' must look like /ws"};
+    }
+    ws.ws_path = raw.ws_path;
+    if (raw.send != "payload" && raw.send != "msg") {
+        return BadValue{"--send", "'" + raw.send + "' is not payload or msg"};
+    }
+    ws.send_msg = raw.send == "msg";
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    ws.threads = raw.threads == 0 ? cores : raw.threads;
+    if (ws.threads > max_shards) {
+        return BadValue{"--threads", "at most " + std::to_string(max_shards)};
+    }
+    for (auto [flag, text, out] :
+         {std::tuple{"--max-buffered-bytes", &raw.max_buffered_bytes, &ws.max_buffered_bytes},
+          std::tuple{"--max-message-size", &raw.max_message_size, &ws.max_message_size}}) {
+        const auto size = parse_size(*text);
+        if (!size || *size == 0) {
+            return BadValue{flag, "'" + *text + "' is not a size (e.g. 512, 64KiB, 1MiB)"};
+        }
+        *out = *size;
+    }
+    if (raw.max_subscriptions == 0) return BadValue{"--max-subscriptions", "must be at least 1"};
+    ws.max_subscriptions = raw.max_subscriptions;
+
+    static const char* levels[] = {"trace", "debug", "info", "warn", "error", "off"};
+    if (std::find(std::begin(levels), std::end(levels), raw.log_level) == std::end(levels)) {
+        return BadValue{"--log-level",
+                        "'" + raw.log_level + "' is not trace, debug, info, warn, error or off"};
+    }
+    config.log_level = raw.log_level;
+    return std::nullopt;
+}
+
+std::string env_name(const std::string& flag) {
+    std::string name = "MWB_";
+    for (char c : flag.substr(2)) name += c == '-' ? '_' : static_cast<char>(std::toupper(c));
+    return name;
+}
+
+}  // namespace
+
+CommandLine parse_command_line(int argc, char** argv) {
+    RawFlags raw;
+    CLI::App app{"mqtt-ws-bridge: MQTT topics to WebSocket clients, and back.", "mqtt-ws-bridge"};
+    app.set_version_flag("--version", MWB_VERSION);
+    app.set_config("--config", "", "Read flags from a TOML/INI file (keys are flag names)");
+    app.get_formatter()->column_width(36);
+
+    auto add = [&](const std::string& flag, auto& target, const std::string& help) {
+        return app.add_option(flag, target, help)->envname(env_name(flag));
+    };
+    add("--mqtt-url", raw.mqtt_url, "Broker URL: tcp://, mqtt://, ssl://, mqtts://, ws://, wss://")
+        ->capture_default_str();
+    add("--mqtt-client-id", raw.mqtt_client_id, "MQTT client id (default: generated per process)");
+    add("--mqtt-username", raw.mqtt_username, "MQTT user name");
+    add("--mqtt-password", raw.mqtt_password, "MQTT password (prefer --mqtt-password-file)");
+    add("--mqtt-password-file", raw.mqtt_password_file, "File whose first line is the password");
+    add("--mqtt-version", raw.mqtt_version, "MQTT protocol version: 5 or 3.1.1")
+        ->capture_default_str();
+    add("--subscribe", raw.subscribe, "MQTT filter to subscribe, FILTER[@QOS]; repeatable")
+        ->capture_default_str()
+        ->delimiter(',');
+    add("--payload", raw.payload, "Payload decoding: auto, string, json, binary")
+        ->capture_default_str();
+    add("--strip-prefix", raw.strip_prefix, "Removed from MQTT topics to form msg.topic");
+    add("--listen", raw.listen, "WebSocket/HTTP listen address HOST:PORT")->capture_default_str();
+    add("--ws-path", raw.ws_path, "WebSocket endpoint path")->capture_default_str();
+    add("--send", raw.send, "What plain clients receive: payload or msg (the whole msg)")
+        ->capture_default_str();
+    add("--session-property", raw.session_property, "MQTT v5 user property naming a target session")
+        ->capture_default_str();
+    add("--threads", raw.threads, "Delivery threads (default: number of cores)")
+        ->check(CLI::Range(1u, max_shards));
+    add("--max-buffered-bytes", raw.max_buffered_bytes,
+        "Bytes queued for one client before it is closed as slow")
+        ->capture_default_str();
+    add("--max-message-size", raw.max_message_size, "Largest frame a client may send")
+        ->capture_default_str();
+    add("--max-subscriptions", raw.max_subscriptions, "Topic filters per client")
+        ->capture_default_str();
+    add("--mqtt-reconnect-min", raw.mqtt_reconnect_min, "First reconnect delay")
+        ->capture_default_str();
+    add("--mqtt-reconnect-max", raw.mqtt_reconnect_max, "Longest reconnect delay")
+        ->capture_default_str();
+    add("--shutdown-timeout", raw.shutdown_timeout, "How long clients get to close on shutdown")
+        ->capture_default_str();
+    add("--log-level", raw.log_level, "trace, debug, info, warn, error or off")
+        ->capture_default_str();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == 0) {
+            app.exit(e);  // --help / --version
+            return CommandLine{std::nullopt, 0};
+        }
+        std::cerr << "mqtt-ws-bridge: " << e.what() << " (see --help)\n";
+        return CommandLine{std::nullopt, 2};
+    }
+    Config config;
+    if (auto bad = check(raw, config)) {
+        std::cerr << "mqtt-ws-bridge: " << bad->flag << ": " << bad->reason << "\n";
+        return CommandLine{std::nullopt, 2};
+    }
+    return CommandLine{std::move(config), 0};
+}
+
+}  // namespace mqttws::app

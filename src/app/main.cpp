@@ -1,0 +1,20 @@
+// mqtt-ws-bridge: parse, wire, run (DESIGN.md).
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+#include "app/bridge.hpp"
+#include "app/command_line.hpp"
+#include "app/logging.hpp"
+
+int main(int argc, char** argv) {
+    const auto command_line = mqttws::app::parse_command_line(argc, argv);
+    if (!command_line.config) return command_line.exit_code;
+    mqttws::app::configure_logging(command_line.config->log_level);
+    try {
+        return mqttws::app::run_bridge(*command_line.config);
+    } catch (const std::exception& e) {
+        spdlog::error("fatal: {}", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,196 @@
+#include "mqttws/client_request.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "mqttws/base64.hpp"
+#include "mqttws/topic_filter.hpp"
+
+namespace mqttws {
+
+namespace {
+
+constexpr unsigned parse_flags =
+    rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
+
+// Rejects nesting beyond max_request_depth before a DOM is built: the
+// iterative parser cannot overflow the stack, but freeing a deep DOM can.
+struct DepthLimit : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, DepthLimit> {
+    int depth = 0;
+    bool too_deep = false;
+    bool Default() { return true; }
+    bool StartObject() { return enter(); }
+    bool EndObject(rapidjson::SizeType) { return leave(); }
+    bool StartArray() { return enter(); }
+    bool EndArray(rapidjson::SizeType) { return leave(); }
+    bool enter() {
+        too_deep = ++depth > max_request_depth;
+        return !too_deep;
+    }
+    bool leave() {
+        --depth;
+        return true;
+    }
+};
+
+std::string to_json(const rapidjson::Value& value) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    value.Accept(writer);
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string_view view(const rapidjson::Value& s) {
+    return std::string_view(s.GetString(), s.GetStringLength());
+}
+
+RequestError fail(const std::string& id_json, std::string_view code, std::string message) {
+    return RequestError{id_json, code, std::move(message)};
+}
+
+std::variant<ClientRequest, RequestError> parse_topics(const rapidjson::Value& root,
+                                                       ClientRequest request) {
+    const auto it = root.FindMember("topics");
+    if (it == root.MemberEnd() || !it->value.IsArray() || it->value.Empty()) {
+        return fail(request.id_json, error_code::bad_request,
+                    "\"topics\" must be a non-empty array of topic filters");
+    }
+    for (const auto& item : it->value.GetArray()) {
+        if (!item.IsString()) {
+            return fail(request.id_json, error_code::bad_request,
+                        "every entry of \"topics\" must be a string");
+        }
+        const std::string_view filter = view(item);
+        if (const TopicError error = validate_filter(filter); error != TopicError::ok) {
+            return fail(request.id_json, error_code::invalid_filter,
+                        std::string(describe(error)) + ": '" + std::string(filter) + "'");
+        }
+        request.topics.emplace_back(filter);
+    }
+    return request;
+}
+
+std::variant<ClientRequest, RequestError> parse_publish(const rapidjson::Value& root,
+                                                        ClientRequest request) {
+    PublishRequest& publish = request.publish;
+    const auto topic = root.FindMember("topic");
+    if (topic == root.MemberEnd() || !topic->value.IsString()) {
+        return fail(request.id_json, error_code::bad_request, "\"topic\" must be a string");
+    }
+    publish.topic = std::string(view(topic->value));
+    if (const TopicError error = validate_topic_name(publish.topic); error != TopicError::ok) {
+        return fail(request.id_json, error_code::invalid_topic,
+                    std::string(describe(error)) + ": '" + publish.topic + "'");
+    }
+
+    bool base64 = false;
+    if (const auto enc = root.FindMember("payloadEncoding"); enc != root.MemberEnd()) {
+        if (!enc->value.IsString() || view(enc->value) != "base64") {
+            return fail(request.id_json, error_code::bad_request,
+                        "\"payloadEncoding\" can only be \"base64\"");
+        }
+        base64 = true;
+    }
+    if (const auto payload = root.FindMember("payload"); payload != root.MemberEnd()) {
+        if (base64) {
+            if (!payload->value.IsString()) {
+                return fail(request.id_json, error_code::bad_request,
+                            "a base64 payload must be a string");
+            }
+            auto bytes = base64_decode(view(payload->value));
+            if (!bytes) {
+                return fail(request.id_json, error_code::bad_request,
+                            "payload is not valid base64");
+            }
+            publish.payload = std::move(*bytes);
+            publish.payload_is_binary = true;
+        } else if (payload->value.IsString()) {
+            publish.payload = std::string(view(payload->value));
+        } else {
+            publish.payload = to_json(payload->value);
+        }
+    }
+
+    if (const auto qos = root.FindMember("qos"); qos != root.MemberEnd()) {
+        if (!qos->value.IsInt() || qos->value.GetInt() < 0 || qos->value.GetInt() > 2) {
+            return fail(request.id_json, error_code::bad_request, "\"qos\" must be 0, 1 or 2");
+        }
+        publish.qos = qos->value.GetInt();
+    }
+    for (const char* flag : {"retain", "broadcast"}) {
+        const auto it = root.FindMember(flag);
+        if (it == root.MemberEnd()) continue;
+        if (!it->value.IsBool()) {
+            return fail(request.id_json, error_code::bad_request,
+                        std::string("\"") + flag + "\" must be true or false");
+        }
+        (flag[0] == 'r' ? publish.retain : publish.broadcast) = it->value.GetBool();
+    }
+    if (const auto corr = root.FindMember("correlationData"); corr != root.MemberEnd()) {
+        if (!corr->value.IsString()) {
+            return fail(request.id_json, error_code::bad_request,
+                        "\"correlationData\" must be a string");
+        }
+        publish.correlation_data = std::string(view(corr->value));
+    }
+    return request;
+}
+
+}  // namespace
+
+std::variant<ClientRequest, RequestError> parse_client_request(std::string_view frame) {
+    {
+        DepthLimit limit;
+        rapidjson::Reader reader;
+        rapidjson::MemoryStream stream(frame.data(), frame.size());
+        if (!reader.Parse<parse_flags>(stream, limit)) {
+            if (limit.too_deep) {
+                return fail(
+                    "null", error_code::bad_json,
+                    "JSON nested deeper than " + std::to_string(max_request_depth) + " levels");
+            }
+            return fail("null", error_code::bad_json,
+                        std::string("not valid JSON: ") +
+                            rapidjson::GetParseError_En(reader.GetParseErrorCode()));
+        }
+    }
+    rapidjson::Document doc;
+    doc.Parse<parse_flags>(frame.data(), frame.size());
+    if (doc.HasParseError()) return fail("null", error_code::bad_json, "not valid JSON");
+    if (!doc.IsObject()) {
+        return fail("null", error_code::bad_request, "a request must be a JSON object");
+    }
+
+    ClientRequest request;
+    if (const auto id = doc.FindMember("id"); id != doc.MemberEnd()) {
+        if (!id->value.IsNumber() && !id->value.IsString() && !id->value.IsNull()) {
+            return fail("null", error_code::bad_request, "\"id\" must be a number or a string");
+        }
+        request.id_json = to_json(id->value);
+    }
+    const auto op = doc.FindMember("op");
+    if (op == doc.MemberEnd() || !op->value.IsString()) {
+        return fail(request.id_json, error_code::bad_request, "\"op\" must be a string");
+    }
+    const std::string_view name = view(op->value);
+    if (name == "subscribe" || name == "unsubscribe") {
+        request.op = name == "subscribe" ? RequestOp::subscribe : RequestOp::unsubscribe;
+        return parse_topics(doc, std::move(request));
+    }
+    if (name == "publish") {
+        request.op = RequestOp::publish;
+        return parse_publish(doc, std::move(request));
+    }
+    if (name == "ping") {
+        request.op = RequestOp::ping;
+        return request;
+    }
+    return fail(request.id_json, error_code::unknown_op,
+                "unknown op '" + std::string(name) +
+                    "' (expected subscribe, unsubscribe, publish or ping)");
+}
+
+}  // namespace mqttws

@@ -1,0 +1,69 @@
+#include "mqttws/router.hpp"
+
+#include <string_view>
+
+namespace mqttws {
+
+Router::Router(std::size_t max_subscriptions_per_client)
+    : max_subscriptions_(max_subscriptions_per_client) {}
+
+void Router::add_client(ClientId client, std::string session_id, WireForm form) {
+    by_session_[session_id] = client;
+    clients_[client] = Client{std::move(session_id), form, {}};
+}
+
+void Router::remove_client(ClientId client) {
+    const auto it = clients_.find(client);
+    if (it == clients_.end()) return;
+    for (const auto& filter : it->second.filters) index_.remove(filter, client);
+    by_session_.erase(it->second.session_id);
+    clients_.erase(it);
+}
+
+SubscribeResult Router::subscribe(ClientId client, const std::vector<std::string>& filters) {
+    const auto it = clients_.find(client);
+    if (it == clients_.end()) return SubscribeResult::ok;
+    Client& c = it->second;
+    // Distinct new filters: a request may name the same filter twice.
+    std::unordered_set<std::string_view> fresh;
+    for (const auto& filter : filters) {
+        if (c.filters.count(filter) == 0) fresh.insert(filter);
+    }
+    if (c.filters.size() + fresh.size() > max_subscriptions_) {
+        return SubscribeResult::too_many_subscriptions;
+    }
+    for (const auto& filter : filters) {
+        if (c.filters.insert(filter).second) index_.add(filter, client);
+    }
+    return SubscribeResult::ok;
+}
+
+void Router::unsubscribe(ClientId client, const std::vector<std::string>& filters) {
+    const auto it = clients_.find(client);
+    if (it == clients_.end()) return;
+    for (const auto& filter : filters) {
+        if (it->second.filters.erase(filter) != 0) index_.remove(filter, client);
+    }
+}
+
+std::vector<std::string> Router::filters_of(ClientId client) const {
+    const auto it = clients_.find(client);
+    if (it == clients_.end()) return {};
+    return {it->second.filters.begin(), it->second.filters.end()};
+}
+
+RouteResult Router::route(const Message& msg, std::vector<Recipient>& out) {
+    out.clear();
+    if (msg.target_session) {
+        const auto it = by_session_.find(*msg.target_session);
+        if (it == by_session_.end()) return RouteResult::unknown_session;
+        out.push_back({it->second, clients_.at(it->second).form});
+        return RouteResult::delivered;
+    }
+    index_.match(msg.topic, matches_);
+    out.reserve(matches_.size());
+    for (ClientId id : matches_) out.push_back({id, clients_.at(id).form});
+    return RouteResult::delivered;
+}
+
+}  // namespace mqttws

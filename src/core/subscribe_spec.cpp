@@ -1,0 +1,47 @@
+#include "mqttws/subscribe_spec.hpp"
+
+#include "mqttws/topic_filter.hpp"
+
+namespace mqttws {
+
+std::string_view strip_share_prefix(std::string_view filter) {
+    constexpr std::string_view share = "$share/";
+    if (filter.substr(0, share.size()) != share) return filter;
+    const std::size_t group_end = filter.find('/', share.size());
+    if (group_end == std::string_view::npos) return {};
+    return filter.substr(group_end + 1);
+}
+
+std::variant<SubscribeSpec, std::string> parse_subscribe_spec(std::string_view text) {
+    SubscribeSpec spec;
+    std::string_view filter = text;
+    // "@QOS" is taken only as a suffix of one digit: '@' is legal inside topics.
+    if (text.size() >= 2 && text[text.size() - 2] == '@') {
+        const char q = text.back();
+        if (q < '0' || q > '2')
+            return std::string("QoS must be 0, 1 or 2 in '") + std::string(text) + "'";
+        spec.qos = q - '0';
+        filter.remove_suffix(2);
+    }
+    std::string_view matched = filter;
+    if (filter.substr(0, 7) == "$share/") {
+        const std::size_t group_end = filter.find('/', 7);
+        if (group_end == std::string_view::npos || group_end == 7) {
+            return std::string("shared subscription needs $share/GROUP/FILTER: '") +
+                   std::string(filter) + "'";
+        }
+        const std::string_view group = filter.substr(7, group_end - 7);
+        if (group.find_first_of("+#") != std::string_view::npos) {
+            return std::string("share group may not contain '+' or '#': '") + std::string(filter) +
+                   "'";
+        }
+        matched = filter.substr(group_end + 1);
+    }
+    if (const TopicError error = validate_filter(matched); error != TopicError::ok) {
+        return std::string(describe(error)) + ": '" + std::string(filter) + "'";
+    }
+    spec.filter = std::string(filter);
+    return spec;
+}
+
+}  // namespace mqttws

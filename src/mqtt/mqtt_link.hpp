@@ -1,0 +1,76 @@
+// The Paho adapter: keeps one MQTT connection up (connect, subscribe,
+// reconnect with backoff) and hands every message to `on_message` from
+// Paho's callback thread. It also publishes clients' messages.
+#pragma once
+
+#include <mqtt/async_client.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <random>
+
+#include "mqtt/mqtt_options.hpp"
+#include "mqttws/message.hpp"
+#include "mqttws/message_id.hpp"
+
+namespace mqttws::mqtt {
+
+struct LinkEvents {
+    // Called on Paho's thread; must not block.
+    std::function<void(MessagePtr)> on_message;
+    // true once connected and subscribed; false when the link drops.
+    std::function<void(bool)> on_link_change;
+};
+
+class MqttLink {
+  public:
+    // `timers` runs the reconnect backoff; it must outlive this object.
+    MqttLink(MqttOptions options, LinkEvents events, boost::asio::io_context& timers);
+    ~MqttLink();
+    MqttLink(const MqttLink&) = delete;
+    MqttLink& operator=(const MqttLink&) = delete;
+
+    void start();
+    // Disconnects cleanly, waiting at most `timeout`.
+    void stop(std::chrono::milliseconds timeout);
+
+  private:
+    // Forwards Paho's completion callbacks to std::functions.
+    class Listener : public ::mqtt::iaction_listener {
+      public:
+        std::function<void(const ::mqtt::token&)> success;
+        std::function<void(const ::mqtt::token&)> failure;
+        void on_success(const ::mqtt::token& token) override { success(token); }
+        void on_failure(const ::mqtt::token& token) override { failure(token); }
+    };
+
+    void connect();
+    void schedule_reconnect();
+    void subscribe_all();
+    void on_message_arrived(const ::mqtt::const_message_ptr& message);
+
+    MqttOptions options_;
+    LinkEvents events_;
+    boost::asio::io_context& timers_;
+    boost::asio::steady_timer retry_timer_;
+    std::unique_ptr<::mqtt::async_client> client_;
+    ::mqtt::connect_options connect_options_;
+    Listener connect_listener_;
+    Listener subscribe_listener_;
+
+    // Touched by Paho's thread and the timer thread.
+    std::mutex mutex_;
+    std::chrono::milliseconds backoff_;
+    std::minstd_rand jitter_;
+    bool stopping_ = false;
+
+    MessageIdGenerator ids_;  // Paho's thread only
+    std::atomic<bool> connected_{false};
+};
+
+}  // namespace mqttws::mqtt

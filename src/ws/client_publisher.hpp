@@ -1,0 +1,31 @@
+// The way back: what a shard needs to publish a client's message to MQTT.
+// Implemented by the MQTT adapter; completion may run on any thread.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace mqttws::ws {
+
+struct ClientPublish {
+    std::string topic;  // MQTT topic, prefix already applied
+    std::string payload;
+    int qos = 0;
+    bool retain = false;
+    std::string session_id;  // the sender
+    bool broadcast = false;  // publish without the session property
+    std::optional<std::string> correlation_data;
+};
+
+enum class PublishOutcome { published, not_connected, failed };
+
+using PublishDone = std::function<void(PublishOutcome, std::string detail)>;
+
+class ClientPublisher {
+  public:
+    virtual ~ClientPublisher() = default;
+    virtual void publish(ClientPublish request, PublishDone done) = 0;
+};
+
+}  // namespace mqttws::ws

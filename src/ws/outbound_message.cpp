@@ -1,0 +1,42 @@
+#include "ws/outbound_message.hpp"
+
+#include "mqttws/envelope_encoder.hpp"
+
+namespace mqttws::ws {
+
+FramePtr make_prepared_frame(websocketpp::frame::opcode::value opcode, const std::string& payload) {
+    namespace frame = websocketpp::frame;
+    // The manager is only a recycling hint; messages outlive it safely.
+    auto frame_ptr = std::make_shared<ShardConfig::message_type>(
+        ShardConfig::con_msg_manager_type::ptr(), opcode, 0);
+    const frame::basic_header header(opcode, payload.size(), true, false);
+    const frame::extended_header extended(payload.size());
+    frame_ptr->set_header(frame::prepare_header(header, extended));
+    frame_ptr->set_payload(payload);
+    frame_ptr->set_prepared(true);
+    return frame_ptr;
+}
+
+const FramePtr& OutboundMessage::frame(WireForm form) const {
+    const auto index = static_cast<std::size_t>(form);
+    std::call_once(built_[index], [&] {
+        using websocketpp::frame::opcode::binary;
+        using websocketpp::frame::opcode::text;
+        const Message& msg = *message_;
+        switch (form) {
+            case WireForm::payload:
+                frames_[index] = make_prepared_frame(
+                    msg.kind == PayloadKind::binary ? binary : text, msg.payload);
+                break;
+            case WireForm::msg_json:
+                frames_[index] = make_prepared_frame(text, encode_msg_json(msg));
+                break;
+            case WireForm::envelope:
+                frames_[index] = make_prepared_frame(text, encode_message_envelope(msg));
+                break;
+        }
+    });
+    return frames_[index];
+}
+
+}  // namespace mqttws::ws

@@ -1,0 +1,55 @@
+// websocketpp configuration for one shard: a single thread owns the
+// endpoint and all its connections, so websocketpp's locks and strands are
+// pure overhead and are switched off.
+#pragma once
+
+#include <websocketpp/concurrency/none.hpp>
+#include <websocketpp/config/asio_no_tls.hpp>
+#include <websocketpp/server.hpp>
+
+#include "mqttws/subscription_index.hpp"
+
+namespace mqttws::ws {
+
+// Per-connection slot websocketpp embeds in every connection object: lets a
+// handler find its client without a lookup keyed by connection_hdl.
+struct ConnectionSlot {
+    ClientId client_id = 0;
+};
+
+struct ShardConfig : public websocketpp::config::asio {
+    typedef ShardConfig type;
+    typedef websocketpp::config::asio base;
+
+    typedef websocketpp::concurrency::none concurrency_type;
+    typedef base::request_type request_type;
+    typedef base::response_type response_type;
+    typedef base::message_type message_type;
+    typedef base::con_msg_manager_type con_msg_manager_type;
+    typedef base::endpoint_msg_manager_type endpoint_msg_manager_type;
+    typedef websocketpp::log::basic<concurrency_type, websocketpp::log::elevel> elog_type;
+    typedef websocketpp::log::basic<concurrency_type, websocketpp::log::alevel> alog_type;
+    typedef base::rng_type rng_type;
+    typedef ConnectionSlot connection_base;
+
+    struct transport_config : public base::transport_config {
+        typedef type::concurrency_type concurrency_type;
+        typedef type::alog_type alog_type;
+        typedef type::elog_type elog_type;
+        typedef type::request_type request_type;
+        typedef type::response_type response_type;
+        typedef websocketpp::transport::asio::basic_socket::endpoint socket_type;
+        static const bool enable_multithreading = false;
+    };
+    typedef websocketpp::transport::asio::endpoint<transport_config> transport_type;
+
+    // Frames arrive one at a time per connection; 64 KiB read chunks waste
+    // memory per idle connection, 16 KiB is enough for a burst.
+    static const size_t connection_read_buffer_size = 16384;
+};
+
+using Server = websocketpp::server<ShardConfig>;
+using ConnectionPtr = Server::connection_ptr;
+using FramePtr = ShardConfig::message_type::ptr;
+
+}  // namespace mqttws::ws

@@ -1,0 +1,43 @@
+// The WebSocket side as a whole: N shards, one thread each. Called from the
+// MQTT callback thread to hand messages over; never blocks it.
+#pragma once
+
+#include <memory>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "mqttws/message.hpp"
+#include "ws/client_publisher.hpp"
+#include "ws/link_status.hpp"
+#include "ws/shard.hpp"
+#include "ws/ws_options.hpp"
+
+namespace mqttws::ws {
+
+class WsServer {
+  public:
+    WsServer(WsOptions options, ClientPublisher* publisher);
+    ~WsServer();
+    WsServer(const WsServer&) = delete;
+    WsServer& operator=(const WsServer&) = delete;
+
+    // Binds every shard, then starts their threads.
+    std::error_code start();
+    // Asks every shard to close its clients with 1001; returns at once.
+    void shutdown();
+    // Waits for the shard threads to finish.
+    void join();
+
+    // Thread-safe: hands one broker message to the shards that need it.
+    void deliver(MessagePtr message);
+    void set_mqtt_connected(bool connected);
+
+  private:
+    WsOptions options_;
+    LinkStatus link_;
+    std::vector<std::unique_ptr<Shard>> shards_;
+    std::vector<std::thread> threads_;
+};
+
+}  // namespace mqttws::ws
