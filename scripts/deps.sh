@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Install every Debian (bookworm) package the build, the tests and the local run need.
+# Idempotent and silent when everything is already installed, so other scripts can call
+# it on every run.
+set -euo pipefail
+
+# The one list. Add new build/test/run dependencies here.
+PACKAGES=(
+  build-essential cmake pkg-config
+  libpaho-mqttpp-dev libpaho-mqtt-dev
+  libwebsocketpp-dev libboost-dev libboost-system-dev
+  rapidjson-dev libcli11-dev libspdlog-dev libssl-dev
+  libgtest-dev
+  mosquitto mosquitto-clients
+  clang-format procps iproute2 curl
+)
+
+# Print the packages from "$@" that dpkg does not report as fully installed ("ii").
+missing_packages() {
+  local pkg status
+  for pkg in "$@"; do
+    status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
+    [[ $status == ii* ]] || printf '%s\n' "$pkg"
+  done
+}
+
+main() {
+  local missing=()
+  mapfile -t missing < <(missing_packages "${PACKAGES[@]}")
+  ((${#missing[@]} == 0)) && return 0
+
+  if ((EUID != 0)); then
+    echo "deps.sh: error: missing Debian packages: ${missing[*]}" >&2
+    echo "deps.sh: run as root, or: sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+
+  echo "deps.sh: installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # Only refresh the index when we actually need to install something.
+  apt-get update -qq
+  # The mosquitto package may try to start a system service; without systemd nothing
+  # starts, and we deliberately never start or stop system services ourselves.
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  echo "deps.sh: done"
+}
+
+main "$@"
