@@ -37,6 +37,7 @@ inline constexpr std::string_view invalid_filter = "invalid_filter";
 inline constexpr std::string_view invalid_topic = "invalid_topic";
 inline constexpr std::string_view not_allowed = "not_allowed";
 inline constexpr std::string_view unavailable = "unavailable";
+inline constexpr std::string_view publish_failed = "publish_failed";
 inline constexpr std::string_view too_many_subscriptions = "too_many_subscriptions";
 }  // namespace error_code
 

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mqttws/message.hpp"
 
@@ -20,5 +21,11 @@ std::string encode_welcome(std::string_view session_id);
 std::string encode_ack(std::string_view id_json);
 std::string encode_error(std::string_view id_json, std::string_view code, std::string_view message);
 std::string encode_status(bool mqtt_connected);
+
+// --events-topic payload: {"event":"connect"|"disconnect","session":...,
+// "remote":...,"path":...,"subscriptions":[...]}.
+std::string encode_connection_event(std::string_view event, std::string_view session,
+                                    std::string_view remote, std::string_view path,
+                                    const std::vector<std::string>& subscriptions);
 
 }  // namespace mqttws

@@ -15,6 +15,9 @@ struct DecodeOptions {
     PayloadMode payload_mode = PayloadMode::auto_detect;
     std::string strip_prefix;
     std::string session_property = "session";
+    // "<reply-prefix>/<instance-id>/": a message on <this><session> targets
+    // that session (the responseTopic the bridge hands out).
+    std::string reply_topic_prefix;
 };
 
 enum class DecodeResult { ok, refused_payload };

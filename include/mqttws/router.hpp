@@ -44,6 +44,8 @@ class Router {
     // Filters must be valid. All or nothing: when the client would exceed its
     // limit, nothing is added. Filters it already has are not counted twice.
     SubscribeResult subscribe(ClientId client, const std::vector<std::string>& filters);
+    // Whether subscribe() would succeed, without changing anything.
+    bool can_subscribe(ClientId client, const std::vector<std::string>& filters) const;
     void unsubscribe(ClientId client, const std::vector<std::string>& filters);
     std::vector<std::string> filters_of(ClientId client) const;
 

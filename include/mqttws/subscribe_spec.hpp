@@ -4,7 +4,9 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 namespace mqttws {
 
@@ -18,5 +20,17 @@ std::variant<SubscribeSpec, std::string> parse_subscribe_spec(std::string_view t
 
 // "$share/group/a/b" -> "a/b"; any other filter unchanged.
 std::string_view strip_share_prefix(std::string_view filter);
+
+struct SubscriptionPlan {
+    std::vector<SubscribeSpec> subscriptions;
+    // Pairs of remaining filters that still share topics: the broker sends a
+    // message matching both twice.
+    std::vector<std::pair<std::string, std::string>> overlaps;
+};
+
+// Drops every filter another one covers (the broker would send each of its
+// messages twice), keeping the higher QoS. Shared subscriptions are kept
+// as they are.
+SubscriptionPlan plan_subscriptions(std::vector<SubscribeSpec> specs);
 
 }  // namespace mqttws

@@ -34,4 +34,11 @@ TopicError validate_topic_name(std::string_view topic);
 // Wildcards at the first level never match topics that start with '$'.
 bool topic_matches(std::string_view filter, std::string_view topic);
 
+// True when every topic matched by `specific` is matched by `general`
+// (both valid filters).
+bool filter_covers(std::string_view general, std::string_view specific);
+
+// True when some topic is matched by both filters.
+bool filters_overlap(std::string_view a, std::string_view b);
+
 }  // namespace mqttws

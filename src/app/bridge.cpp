@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
+#include <optional>
 
 #include "mqtt/mqtt_link.hpp"
 #include "ws/ws_server.hpp"
@@ -17,25 +18,35 @@ int run_bridge(const Config& config) {
     boost::asio::io_context control{1};
     auto work = boost::asio::make_work_guard(control);
 
-    ws::WsServer server(config.ws, nullptr);
+    // The link and the server point at each other; the link is created
+    // first and torn down first, so no Paho callback outlives the server.
+    ws::WsServer* server_ref = nullptr;
+    mqtt::LinkEvents events;
+    events.on_message = [&server_ref](MessagePtr message) {
+        server_ref->deliver(std::move(message));
+    };
+    events.on_link_change = [&server_ref](bool up) { server_ref->set_mqtt_connected(up); };
+    events.on_refused_payload = [&server_ref] { server_ref->count_refused_payload(); };
+    std::optional<mqtt::MqttLink> link;
+    link.emplace(config.mqtt, std::move(events), control);
+
+    ws::WsServer server(config.ws, &*link);
+    server_ref = &server;
     if (const auto ec = server.start()) {
         spdlog::error("cannot listen on {}:{}: {}", config.ws.listen_host, config.ws.listen_port,
                       ec.message());
         return 1;
     }
-    spdlog::info("listening on {}:{} (WebSocket at {}, {} thread(s))", config.ws.listen_host,
-                 config.ws.listen_port, config.ws.ws_path, config.ws.threads);
-
-    mqtt::LinkEvents events;
-    events.on_message = [&server](MessagePtr message) { server.deliver(std::move(message)); };
-    events.on_link_change = [&server](bool up) { server.set_mqtt_connected(up); };
-    mqtt::MqttLink link(config.mqtt, std::move(events), control);
-    link.start();
+    spdlog::info("listening on {}:{} (WebSocket at {}, {} thread(s)); instance {}",
+                 config.ws.listen_host, config.ws.listen_port, config.ws.ws_path, config.ws.threads,
+                 config.instance_id);
+    link->start();
 
     boost::asio::signal_set signals(control, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
-        spdlog::info("{}: shutting down", signal == SIGINT ? "SIGINT" : "SIGTERM");
+        spdlog::info("{}: closing clients and disconnecting",
+                     signal == SIGINT ? "SIGINT" : "SIGTERM");
         server.shutdown();
         work.reset();
         control.stop();
@@ -43,7 +54,8 @@ int run_bridge(const Config& config) {
     control.run();
 
     server.join();
-    link.stop(std::chrono::seconds(2));
+    link->stop(std::chrono::seconds(2));
+    link.reset();
     spdlog::info("stopped");
     return 0;
 }

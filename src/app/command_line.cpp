@@ -10,8 +10,10 @@
 #include <thread>
 
 #include "mqttws/broker_url.hpp"
+#include "mqttws/inbound_publish.hpp"
 #include "mqttws/payload_decoder.hpp"
 #include "mqttws/session_id.hpp"
+#include "mqttws/topic_filter.hpp"
 #include "mqttws/units.hpp"
 
 namespace mqttws::app {
@@ -48,13 +50,33 @@ struct RawFlags {
     std::string mqtt_reconnect_min = "500ms";
     std::string mqtt_reconnect_max = "30s";
     std::string shutdown_timeout = "5s";
+    std::string instance_id;
+    std::string reply_prefix = "mqtt-ws-bridge/reply";
+    std::string inbound_topic = "mqtt-ws-bridge/in/{session}";
+    std::vector<std::string> allow_publish;
+    std::string events_topic;
+    std::size_t retained_cache = 10000;
 };
 
-std::string generated_client_id() {
+std::string random_hex() {
     std::random_device device;
     std::ostringstream id;
-    id << "mqtt-ws-bridge-" << std::hex << device() << device();
+    id << std::hex << device() << device();
     return id.str();
+}
+
+bool is_id_text(const std::string& text) {
+    if (text.empty() || text.size() > 64) return false;
+    return std::all_of(text.begin(), text.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
+}
+
+std::optional<BadValue> check_topic_name(const char* flag, const std::string& topic) {
+    if (const TopicError error = validate_topic_name(topic); error != TopicError::ok) {
+        return BadValue{flag, "'" + topic + "': " + std::string(describe(error))};
+    }
+    return std::nullopt;
 }
 
 bool parse_listen(const std::string& text, ws::WsOptions& out) {
@@ -90,7 +112,12 @@ std::optional<BadValue> check(const RawFlags& raw, Config& config) {
     const auto url = parse_broker_url(raw.mqtt_url);
     if (auto* reason = std::get_if<std::string>(&url)) return BadValue{"--mqtt-url", *reason};
     mqtt.url = raw.mqtt_url;
-    mqtt.client_id = raw.mqtt_client_id.empty() ? generated_client_id() : raw.mqtt_client_id;
+    config.instance_id = raw.instance_id.empty() ? random_hex() : raw.instance_id;
+    if (!is_id_text(config.instance_id)) {
+        return BadValue{"--instance-id", "use 1 to 64 letters, digits, '-' or '_'"};
+    }
+    mqtt.client_id =
+        raw.mqtt_client_id.empty() ? "mqtt-ws-bridge-" + config.instance_id : raw.mqtt_client_id;
     if (!raw.mqtt_username.empty()) mqtt.username = raw.mqtt_username;
     if (!raw.mqtt_password.empty() && !raw.mqtt_password_file.empty()) {
         return BadValue{"--mqtt-password-file", "give --mqtt-password or the file, not both"};
@@ -118,6 +145,39 @@ std::optional<BadValue> check(const RawFlags& raw, Config& config) {
         if (auto* reason = std::get_if<std::string>(&spec)) return BadValue{"--subscribe", *reason};
         mqtt.subscriptions.push_back(std::get<SubscribeSpec>(std::move(spec)));
     }
+    if (raw.reply_prefix.empty() || raw.reply_prefix.back() == '/') {
+        return BadValue{"--reply-prefix", "must be a topic without a trailing '/'"};
+    }
+    if (auto bad = check_topic_name("--reply-prefix", raw.reply_prefix)) return bad;
+    mqtt.decode.reply_topic_prefix = raw.reply_prefix + "/" + config.instance_id + "/";
+    // Answers to this instance's clients come back here, and only here.
+    mqtt.subscriptions.push_back(SubscribeSpec{mqtt.decode.reply_topic_prefix + "#", 1});
+    auto plan = plan_subscriptions(std::move(mqtt.subscriptions));
+    mqtt.subscriptions = std::move(plan.subscriptions);
+    for (const auto& [a, b] : plan.overlaps) {
+        config.warnings.push_back("--subscribe filters '" + a + "' and '" + b +
+                                  "' overlap: the broker delivers messages matching both twice");
+    }
+    if (!raw.events_topic.empty()) {
+        if (auto bad = check_topic_name("--events-topic", raw.events_topic)) return bad;
+    }
+    mqtt.events_topic = raw.events_topic;
+
+    auto& inbound = ws.inbound;
+    if (auto bad = check_topic_name("--inbound-topic",
+                                    expand_topic_template(raw.inbound_topic, "session"))) {
+        return bad;
+    }
+    inbound.topic_template = raw.inbound_topic;
+    for (const auto& filter : raw.allow_publish) {
+        if (const TopicError error = validate_filter(filter); error != TopicError::ok) {
+            return BadValue{"--allow-publish", "'" + filter + "': " + std::string(describe(error))};
+        }
+    }
+    inbound.allow_publish = raw.allow_publish;
+    inbound.strip_prefix = raw.strip_prefix;
+    ws.retained_cache = raw.retained_cache;
+
     const auto mode = parse_payload_mode(raw.payload);
     if (!mode) {
         return BadValue{"--payload",
@@ -153,6 +213,7 @@ std::optional<BadValue> check(const RawFlags& raw, Config& config) {
         return BadValue{"--send", "'" + raw.send + "' is not payload or msg"};
     }
     ws.send_msg = raw.send == "msg";
+    inbound.msg_mode = ws.send_msg;
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     ws.threads = raw.threads == 0 ? cores : raw.threads;
     if (ws.threads > max_shards) {
@@ -231,6 +292,21 @@ CommandLine parse_command_line(int argc, char** argv) {
     add("--mqtt-reconnect-max", raw.mqtt_reconnect_max, "Longest reconnect delay")
         ->capture_default_str();
     add("--shutdown-timeout", raw.shutdown_timeout, "How long clients get to close on shutdown")
+        ->capture_default_str();
+    add("--instance-id", raw.instance_id,
+        "This bridge's name in reply topics and session routing (default: random)");
+    add("--reply-prefix", raw.reply_prefix,
+        "Reply topics are <prefix>/<instance-id>/<session>; the bridge subscribes to its own")
+        ->capture_default_str();
+    add("--inbound-topic", raw.inbound_topic,
+        "Topic for plain-mode client frames; {session} is replaced by the session id")
+        ->capture_default_str();
+    add("--allow-publish", raw.allow_publish,
+        "MQTT filter clients may publish to; repeatable (none: publishing refused)")
+        ->delimiter(',');
+    add("--events-topic", raw.events_topic, "Publish connect/disconnect events (JSON) here");
+    add("--retained-cache", raw.retained_cache,
+        "Topics whose last retained message is replayed to new subscribers")
         ->capture_default_str();
     add("--log-level", raw.log_level, "trace, debug, info, warn, error or off")
         ->capture_default_str();

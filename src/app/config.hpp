@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "mqtt/mqtt_options.hpp"
 #include "ws/ws_options.hpp"
@@ -12,6 +13,9 @@ struct Config {
     mqtt::MqttOptions mqtt;
     ws::WsOptions ws;
     std::string log_level = "info";
+    std::string instance_id;
+    // Said once logging is up: --subscribe filters that share topics.
+    std::vector<std::string> warnings;
 };
 
 }  // namespace mqttws::app

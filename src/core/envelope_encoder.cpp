@@ -153,4 +153,26 @@ std::string encode_status(bool mqtt_connected) {
                           : R"({"type":"status","mqtt":"disconnected"})";
 }
 
+std::string encode_connection_event(std::string_view event, std::string_view session,
+                                    std::string_view remote, std::string_view path,
+                                    const std::vector<std::string>& subscriptions) {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartObject();
+    write_key(w, "event");
+    write_string(w, event);
+    write_key(w, "session");
+    write_string(w, session);
+    write_key(w, "remote");
+    write_string(w, remote);
+    write_key(w, "path");
+    write_string(w, path);
+    write_key(w, "subscriptions");
+    w.StartArray();
+    for (const auto& filter : subscriptions) write_string(w, filter);
+    w.EndArray();
+    w.EndObject();
+    return take(buffer);
+}
+
 }  // namespace mqttws

@@ -1,5 +1,10 @@
 #include "mqttws/message_decoder.hpp"
 
+#include <rapidjson/document.h>
+#include <rapidjson/reader.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <algorithm>
 
 namespace mqttws {
@@ -11,6 +16,71 @@ std::string strip_topic_prefix(const std::string& mqtt_topic, const std::string&
     }
     return mqtt_topic.substr(prefix.size());
 }
+
+namespace {
+
+// Re-serialising the inner payload (Accept) recurses once per level: a
+// publisher must not be able to exhaust the stack with deep nesting.
+constexpr int max_unwrap_depth = 512;
+
+struct DepthLimit : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, DepthLimit> {
+    int depth = 0;
+    bool Default() { return true; }
+    bool StartObject() { return ++depth <= max_unwrap_depth; }
+    bool EndObject(rapidjson::SizeType) { return leave(); }
+    bool StartArray() { return ++depth <= max_unwrap_depth; }
+    bool EndArray(rapidjson::SizeType) { return leave(); }
+    bool leave() {
+        --depth;
+        return true;
+    }
+};
+
+bool within_depth(const std::string& json) {
+    DepthLimit limit;
+    rapidjson::Reader reader;
+    rapidjson::MemoryStream stream(json.data(), json.size());
+    return reader.Parse<rapidjson::kParseIterativeFlag>(stream, limit);
+}
+
+// A Node-RED flow publishing "entire message" sends the msg as JSON; when it
+// carries _session.id it is meant for that session, and the client gets the
+// inner payload and topic. False when the payload is nested too deep to
+// unwrap safely: the message is then dropped rather than broadcast.
+bool unwrap_session_msg(Message& msg) {
+    if (msg.payload.find("\"_session\"") == std::string::npos) return true;
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseIterativeFlag>(msg.payload.data(), msg.payload.size());
+    if (doc.HasParseError() || !doc.IsObject()) return true;
+    const auto session = doc.FindMember("_session");
+    if (session == doc.MemberEnd() || !session->value.IsObject()) return true;
+    const auto id = session->value.FindMember("id");
+    if (id == session->value.MemberEnd() || !id->value.IsString()) return true;
+    if (!within_depth(msg.payload)) return false;
+    msg.target_session.emplace(id->value.GetString(), id->value.GetStringLength());
+
+    if (const auto topic = doc.FindMember("topic");
+        topic != doc.MemberEnd() && topic->value.IsString()) {
+        msg.topic.assign(topic->value.GetString(), topic->value.GetStringLength());
+    }
+    const auto payload = doc.FindMember("payload");
+    if (payload == doc.MemberEnd()) {
+        msg.payload.clear();
+        msg.kind = PayloadKind::string;
+    } else if (payload->value.IsString()) {
+        msg.payload.assign(payload->value.GetString(), payload->value.GetStringLength());
+        msg.kind = PayloadKind::string;
+    } else {
+        rapidjson::StringBuffer buffer;
+        rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+        payload->value.Accept(writer);
+        msg.payload.assign(buffer.GetString(), buffer.GetSize());
+        msg.kind = PayloadKind::json;
+    }
+    return true;
+}
+
+}  // namespace
 
 DecodeResult decode_message(Message& msg, const DecodeOptions& options) {
     const auto kind = classify_payload(msg.payload, options.payload_mode, msg.content_type);
@@ -25,6 +95,15 @@ DecodeResult decode_message(Message& msg, const DecodeOptions& options) {
     if (target != props.end()) {
         msg.target_session = target->second;
         props.erase(target);
+    }
+    const std::string& reply = options.reply_topic_prefix;
+    if (!msg.target_session && !reply.empty() && msg.mqtt_topic.size() > reply.size() &&
+        msg.mqtt_topic.compare(0, reply.size(), reply) == 0) {
+        const std::size_t end = msg.mqtt_topic.find('/', reply.size());
+        msg.target_session = msg.mqtt_topic.substr(reply.size(), end - reply.size());
+    }
+    if (!msg.target_session && msg.kind == PayloadKind::json && !unwrap_session_msg(msg)) {
+        return DecodeResult::refused_payload;
     }
     return DecodeResult::ok;
 }

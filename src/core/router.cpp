@@ -20,18 +20,23 @@ void Router::remove_client(ClientId client) {
     clients_.erase(it);
 }
 
-SubscribeResult Router::subscribe(ClientId client, const std::vector<std::string>& filters) {
+bool Router::can_subscribe(ClientId client, const std::vector<std::string>& filters) const {
     const auto it = clients_.find(client);
-    if (it == clients_.end()) return SubscribeResult::ok;
-    Client& c = it->second;
+    if (it == clients_.end()) return true;
+    const Client& c = it->second;
     // Distinct new filters: a request may name the same filter twice.
     std::unordered_set<std::string_view> fresh;
     for (const auto& filter : filters) {
         if (c.filters.count(filter) == 0) fresh.insert(filter);
     }
-    if (c.filters.size() + fresh.size() > max_subscriptions_) {
-        return SubscribeResult::too_many_subscriptions;
-    }
+    return c.filters.size() + fresh.size() <= max_subscriptions_;
+}
+
+SubscribeResult Router::subscribe(ClientId client, const std::vector<std::string>& filters) {
+    const auto it = clients_.find(client);
+    if (it == clients_.end()) return SubscribeResult::ok;
+    if (!can_subscribe(client, filters)) return SubscribeResult::too_many_subscriptions;
+    Client& c = it->second;
     for (const auto& filter : filters) {
         if (c.filters.insert(filter).second) index_.add(filter, client);
     }

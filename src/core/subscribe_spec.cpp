@@ -1,5 +1,7 @@
 #include "mqttws/subscribe_spec.hpp"
 
+#include <algorithm>
+
 #include "mqttws/topic_filter.hpp"
 
 namespace mqttws {
@@ -16,10 +18,10 @@ std::variant<SubscribeSpec, std::string> parse_subscribe_spec(std::string_view t
     SubscribeSpec spec;
     std::string_view filter = text;
     // "@QOS" is taken only as a suffix of one digit: '@' is legal inside topics.
-    if (text.size() >= 2 && text[text.size() - 2] == '@') {
+    if (text.size() >= 2 && text[text.size() - 2] == '@' && text.back() >= '0' &&
+        text.back() <= '9') {
         const char q = text.back();
-        if (q < '0' || q > '2')
-            return std::string("QoS must be 0, 1 or 2 in '") + std::string(text) + "'";
+        if (q > '2') return std::string("QoS must be 0, 1 or 2 in '") + std::string(text) + "'";
         spec.qos = q - '0';
         filter.remove_suffix(2);
     }
@@ -42,6 +44,35 @@ std::variant<SubscribeSpec, std::string> parse_subscribe_spec(std::string_view t
     }
     spec.filter = std::string(filter);
     return spec;
+}
+
+SubscriptionPlan plan_subscriptions(std::vector<SubscribeSpec> specs) {
+    SubscriptionPlan plan;
+    auto shared = [](const SubscribeSpec& s) { return strip_share_prefix(s.filter) != s.filter; };
+    std::vector<bool> dropped(specs.size(), false);
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        if (shared(specs[i])) continue;
+        for (std::size_t j = 0; j < specs.size() && !dropped[i]; ++j) {
+            if (i == j || dropped[j] || shared(specs[j])) continue;
+            if (filter_covers(specs[j].filter, specs[i].filter)) {
+                specs[j].qos = std::max(specs[j].qos, specs[i].qos);
+                dropped[i] = true;
+            }
+        }
+    }
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+        if (!dropped[i]) plan.subscriptions.push_back(std::move(specs[i]));
+    }
+    const auto& kept = plan.subscriptions;
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+        for (std::size_t j = i + 1; j < kept.size(); ++j) {
+            if (!shared(kept[i]) && !shared(kept[j]) &&
+                filters_overlap(kept[i].filter, kept[j].filter)) {
+                plan.overlaps.emplace_back(kept[i].filter, kept[j].filter);
+            }
+        }
+    }
+    return plan;
 }
 
 }  // namespace mqttws

@@ -92,4 +92,61 @@ bool topic_matches(std::string_view filter, std::string_view topic) {
     }
 }
 
+namespace {
+
+// Splits off the first level of `rest`; `rest` becomes what follows.
+std::string_view next_level(std::string_view& rest, bool& last) {
+    const std::size_t slash = rest.find('/');
+    last = slash == std::string_view::npos;
+    const std::string_view level = rest.substr(0, slash);
+    rest = last ? std::string_view() : rest.substr(slash + 1);
+    return level;
+}
+
+bool starts_with_wildcard(std::string_view filter) {
+    return !filter.empty() && (filter[0] == '+' || filter[0] == '#');
+}
+
+}  // namespace
+
+bool filter_covers(std::string_view general, std::string_view specific) {
+    // '$' topics escape a leading wildcard (see topic_matches).
+    if (!specific.empty() && specific[0] == '$' && starts_with_wildcard(general)) return false;
+    bool g_last = false;
+    bool s_last = false;
+    for (;;) {
+        const std::string_view g = next_level(general, g_last);
+        if (g == "#") return true;
+        const std::string_view s = next_level(specific, s_last);
+        if (s == "#") return false;
+        if (g != "+" && (s == "+" || g != s)) return false;
+        if (g_last || s_last) {
+            // "a/#" is matched by "a" as well: a/# covers a only when g ends
+            // here and s ends here, or g continues with a lone "#".
+            if (g_last && s_last) return true;
+            if (s_last) return general == "#";
+            return false;
+        }
+    }
+}
+
+bool filters_overlap(std::string_view a, std::string_view b) {
+    if (!a.empty() && !b.empty() && (a[0] == '$') != (b[0] == '$')) {
+        // A '$' literal never meets a leading wildcard on the other side.
+        const std::string_view other = a[0] == '$' ? b : a;
+        if (starts_with_wildcard(other)) return false;
+    }
+    bool a_last = false;
+    bool b_last = false;
+    for (;;) {
+        const std::string_view x = next_level(a, a_last);
+        const std::string_view y = next_level(b, b_last);
+        if (x == "#" || y == "#") return true;
+        if (x != "+" && y != "+" && x != y) return false;
+        if (a_last && b_last) return true;
+        if (a_last) return b == "#";
+        if (b_last) return a == "#";
+    }
+}
+
 }  // namespace mqttws

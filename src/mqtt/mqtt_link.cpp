@@ -19,6 +19,32 @@ std::uint64_t random_seed() {
 
 }  // namespace
 
+class MqttLink::PublishListener : public ::mqtt::iaction_listener {
+  public:
+    explicit PublishListener(ws::PublishDone done) : done_(std::move(done)) {}
+
+    // Paho holds a reference only; the listener owns itself until called.
+    static PublishListener& create(ws::PublishDone done) {
+        auto listener = std::make_shared<PublishListener>(std::move(done));
+        listener->self_ = listener;
+        return *listener;
+    }
+    void finish(ws::PublishOutcome outcome, std::string detail) {
+        auto keep = std::move(self_);
+        if (done_) done_(outcome, std::move(detail));
+    }
+    void on_success(const ::mqtt::token&) override { finish(ws::PublishOutcome::published, ""); }
+    void on_failure(const ::mqtt::token& token) override {
+        finish(ws::PublishOutcome::failed,
+               "the broker refused the message (reason code " +
+                   std::to_string(static_cast<int>(token.get_reason_code())) + ")");
+    }
+
+  private:
+    ws::PublishDone done_;
+    std::shared_ptr<PublishListener> self_;
+};
+
 MqttLink::MqttLink(MqttOptions options, LinkEvents events, boost::asio::io_context& timers)
     : options_(std::move(options)),
       events_(std::move(events)),
@@ -56,27 +82,20 @@ MqttLink::MqttLink(MqttOptions options, LinkEvents events, boost::asio::io_conte
         schedule_reconnect();
     };
     subscribe_listener_.success = [this](const ::mqtt::token& token) {
-        if (options_.version == 5) {
-            const auto codes = token.get_subscribe_response().get_reason_codes();
-            for (std::size_t i = 0; i < codes.size() && i < options_.subscriptions.size(); ++i) {
-                if (codes[i] >= 0x80) {
-                    spdlog::error("mqtt: broker refused subscription '{}' (reason code {})",
-                                  options_.subscriptions[i].filter, static_cast<int>(codes[i]));
-                }
-            }
+        const auto index = reinterpret_cast<std::uintptr_t>(token.get_user_context());
+        const auto code = static_cast<int>(token.get_reason_code());
+        if (code >= 0x80) {
+            spdlog::error("mqtt: broker refused subscription '{}' (reason code {})",
+                          options_.subscriptions[index].filter, code);
         }
-        spdlog::info("mqtt: subscribed to {} filter(s)", options_.subscriptions.size());
-        connected_ = true;
-        events_.on_link_change(true);
+        subscription_settled();
     };
     subscribe_listener_.failure = [this](const ::mqtt::token& token) {
-        spdlog::error("mqtt: subscribe failed (return code {}, reason code {}); reconnecting",
-                      token.get_return_code(), static_cast<int>(token.get_reason_code()));
-        try {
-            client_->disconnect();
-        } catch (const ::mqtt::exception&) {
-        }
-        schedule_reconnect();
+        const auto index = reinterpret_cast<std::uintptr_t>(token.get_user_context());
+        spdlog::error("mqtt: subscription '{}' failed (return code {}, reason code {})",
+                      options_.subscriptions[index].filter, token.get_return_code(),
+                      static_cast<int>(token.get_reason_code()));
+        subscription_settled();
     };
 
     client_->set_message_callback(
@@ -144,22 +163,34 @@ void MqttLink::schedule_reconnect() {
 }
 
 void MqttLink::subscribe_all() {
-    if (options_.subscriptions.empty()) {
+    pending_subscriptions_ = options_.subscriptions.size();
+    if (pending_subscriptions_ == 0) {
         connected_ = true;
         events_.on_link_change(true);
         return;
     }
-    auto filters = std::make_shared<::mqtt::string_collection>();
-    ::mqtt::iasync_client::qos_collection qos;
-    for (const auto& spec : options_.subscriptions) {
-        filters->push_back(spec.filter);
-        qos.push_back(spec.qos);
+    // One SUBSCRIBE per filter: Paho C++ 1.2.0 crashes on a multi-filter
+    // subscribe that carries MQTT 5 subscribe options.
+    // Retain As Published keeps the retain flag on live updates of retained
+    // topics, so the retained cache stays current (3.1.1 cannot say this).
+    const ::mqtt::subscribe_options subscribe_options(false, options_.version == 5);
+    for (std::size_t i = 0; i < options_.subscriptions.size(); ++i) {
+        const auto& spec = options_.subscriptions[i];
+        try {
+            client_->subscribe(spec.filter, spec.qos, reinterpret_cast<void*>(i),
+                               subscribe_listener_, subscribe_options);
+        } catch (const ::mqtt::exception& e) {
+            spdlog::error("mqtt: subscribe '{}' failed: {}", spec.filter, e.what());
+            subscription_settled();
+        }
     }
-    try {
-        client_->subscribe(filters, qos, nullptr, subscribe_listener_);
-    } catch (const ::mqtt::exception& e) {
-        spdlog::error("mqtt: subscribe failed: {}", e.what());
-    }
+}
+
+void MqttLink::subscription_settled() {
+    if (--pending_subscriptions_ != 0) return;
+    spdlog::info("mqtt: subscribed to {} filter(s)", options_.subscriptions.size());
+    connected_ = true;
+    events_.on_link_change(true);
 }
 
 void MqttLink::on_message_arrived(const ::mqtt::const_message_ptr& in) {
@@ -167,11 +198,51 @@ void MqttLink::on_message_arrived(const ::mqtt::const_message_ptr& in) {
     Message msg = from_paho(*in);
     msg.msgid = ids_.next();
     if (decode_message(msg, options_.decode) != DecodeResult::ok) {
+        if (events_.on_refused_payload) events_.on_refused_payload();
         spdlog::debug("mqtt: dropped a message on {}: payload is not JSON (--payload json)",
                       msg.mqtt_topic);
         return;
     }
     events_.on_message(std::make_shared<const Message>(std::move(msg)));
+}
+
+void MqttLink::publish(ws::ClientPublish request, ws::PublishDone done) {
+    if (!connected_) {
+        done(ws::PublishOutcome::not_connected, "the broker link is down; not published");
+        return;
+    }
+    auto message =
+        ::mqtt::make_message(request.topic, request.payload, request.qos, request.retain);
+    if (options_.version == 5) {
+        ::mqtt::properties props;
+        if (!request.broadcast) {
+            // The way back: a backend answers on the response topic, or
+            // anywhere with this property, and reaches this session alone.
+            props.add({::mqtt::property::USER_PROPERTY, options_.decode.session_property,
+                       request.session_id});
+            props.add({::mqtt::property::RESPONSE_TOPIC,
+                       options_.decode.reply_topic_prefix + request.session_id});
+        }
+        if (request.correlation_data) {
+            props.add({::mqtt::property::CORRELATION_DATA, *request.correlation_data});
+        }
+        message->set_properties(std::move(props));
+    }
+    auto& listener = PublishListener::create(std::move(done));
+    try {
+        client_->publish(message, nullptr, listener);
+    } catch (const ::mqtt::exception& e) {
+        listener.finish(ws::PublishOutcome::failed, e.what());
+    }
+}
+
+void MqttLink::publish_event(std::string json) {
+    if (options_.events_topic.empty() || !connected_) return;
+    try {
+        client_->publish(options_.events_topic, json.data(), json.size(), 1, false);
+    } catch (const ::mqtt::exception& e) {
+        spdlog::debug("mqtt: connection event not published: {}", e.what());
+    }
 }
 
 void MqttLink::stop(std::chrono::milliseconds timeout) {

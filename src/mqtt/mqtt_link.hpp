@@ -17,6 +17,7 @@
 #include "mqtt/mqtt_options.hpp"
 #include "mqttws/message.hpp"
 #include "mqttws/message_id.hpp"
+#include "ws/client_publisher.hpp"
 
 namespace mqttws::mqtt {
 
@@ -25,19 +26,25 @@ struct LinkEvents {
     std::function<void(MessagePtr)> on_message;
     // true once connected and subscribed; false when the link drops.
     std::function<void(bool)> on_link_change;
+    // A message dropped because its payload was refused (--payload json).
+    std::function<void()> on_refused_payload;
 };
 
-class MqttLink {
+class MqttLink : public ws::ClientPublisher {
   public:
     // `timers` runs the reconnect backoff; it must outlive this object.
     MqttLink(MqttOptions options, LinkEvents events, boost::asio::io_context& timers);
-    ~MqttLink();
+    ~MqttLink() override;
     MqttLink(const MqttLink&) = delete;
     MqttLink& operator=(const MqttLink&) = delete;
 
     void start();
     // Disconnects cleanly, waiting at most `timeout`.
     void stop(std::chrono::milliseconds timeout);
+
+    // Thread-safe; `done` runs on Paho's thread (or at once when refused).
+    void publish(ws::ClientPublish request, ws::PublishDone done) override;
+    void publish_event(std::string json) override;
 
   private:
     // Forwards Paho's completion callbacks to std::functions.
@@ -52,6 +59,8 @@ class MqttLink {
     void connect();
     void schedule_reconnect();
     void subscribe_all();
+    // Called once per filter when the broker answered (or refused) it.
+    void subscription_settled();
     void on_message_arrived(const ::mqtt::const_message_ptr& message);
 
     MqttOptions options_;
@@ -63,6 +72,9 @@ class MqttLink {
     Listener connect_listener_;
     Listener subscribe_listener_;
 
+    // Lives until Paho reports the publish's outcome.
+    class PublishListener;
+
     // Touched by Paho's thread and the timer thread.
     std::mutex mutex_;
     std::chrono::milliseconds backoff_;
@@ -71,6 +83,7 @@ class MqttLink {
 
     MessageIdGenerator ids_;  // Paho's thread only
     std::atomic<bool> connected_{false};
+    std::atomic<std::size_t> pending_subscriptions_{0};
 };
 
 }  // namespace mqttws::mqtt

@@ -22,6 +22,7 @@ struct MqttOptions {
     std::chrono::milliseconds reconnect_max{30000};
     std::chrono::seconds keep_alive{30};
     DecodeOptions decode;
+    std::string events_topic;  // --events-topic; empty: no connection events
 };
 
 }  // namespace mqttws::mqtt

@@ -26,6 +26,8 @@ class ClientPublisher {
   public:
     virtual ~ClientPublisher() = default;
     virtual void publish(ClientPublish request, PublishDone done) = 0;
+    // A connection event (JSON) for --events-topic; ignored when unset.
+    virtual void publish_event(std::string json) = 0;
 };
 
 }  // namespace mqttws::ws

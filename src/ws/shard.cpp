@@ -3,11 +3,12 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 
-#include "mqttws/client_request.hpp"
 #include "mqttws/envelope_encoder.hpp"
+#include "mqttws/inbound_publish.hpp"
 #include "mqttws/session_id.hpp"
 #include "mqttws/ws_target.hpp"
 
@@ -18,36 +19,40 @@ namespace {
 namespace status = websocketpp::http::status_code;
 namespace close_status = websocketpp::close::status;
 
-constexpr std::string_view publish_unavailable = "publishing is not available on this bridge";
-
 WireForm form_for(bool protocol, bool send_msg) {
     if (protocol) return WireForm::envelope;
     return send_msg ? WireForm::msg_json : WireForm::payload;
 }
 
 bool requested_protocol_mode(const ConnectionPtr& con) {
-    for (const auto& name : con->get_requested_subprotocols()) {
-        if (name == protocol_subprotocol) return true;
-    }
-    return false;
+    const auto& requested = con->get_requested_subprotocols();
+    return std::find(requested.begin(), requested.end(), protocol_subprotocol) != requested.end();
+}
+
+std::string path_of(const std::string& resource) {
+    return resource.substr(0, resource.find('?'));
+}
+
+std::string_view outcome_code(PublishOutcome outcome) {
+    return outcome == PublishOutcome::not_connected ? error_code::unavailable
+                                                    : error_code::publish_failed;
 }
 
 }  // namespace
 
-Shard::Shard(unsigned index, const WsOptions& options, const LinkStatus& link,
-             ClientPublisher* publisher)
+Shard::Shard(unsigned index, ShardContext context)
     : index_(index),
-      options_(options),
-      link_(link),
-      publisher_(publisher),
-      router_(options.max_subscriptions) {
+      context_(std::move(context)),
+      options_(context_.options),
+      router_(options_.max_subscriptions),
+      retained_(options_.retained_cache) {
     // websocketpp logs every frame by default; our own logs say what matters.
     server_.clear_access_channels(websocketpp::log::alevel::all);
     server_.clear_error_channels(websocketpp::log::elevel::all);
     server_.init_asio(&io_);
     server_.set_reuse_addr(true);
     server_.set_listen_backlog(1024);
-    server_.set_max_message_size(options.max_message_size);
+    server_.set_max_message_size(options_.max_message_size);
     server_.set_max_http_body_size(0);
     server_.set_tcp_pre_bind_handler([](auto acceptor) {
         // Every shard binds the same port; the kernel spreads connections.
@@ -78,8 +83,7 @@ std::error_code Shard::listen() {
 }
 
 void Shard::run() {
-    // run() can throw only from our handlers; the loop must survive a bad
-    // client, so log and continue.
+    // A handler that throws must not take the other clients down with it.
     for (;;) {
         try {
             io_.run();
@@ -91,20 +95,21 @@ void Shard::run() {
 }
 
 void Shard::post_message(OutboundMessagePtr message) {
-    boost::asio::post(io_, [this, message = std::move(message)] { deliver(*message); });
+    boost::asio::post(io_, [this, message = std::move(message)] { deliver(message); });
 }
 
 void Shard::post_status(bool mqtt_connected) {
     boost::asio::post(io_, [this, mqtt_connected] {
         const std::string frame = encode_status(mqtt_connected);
         for (auto& [id, client] : clients_) {
-            if (client.protocol && client.open) send_text(client, frame);
+            if (client.protocol) send_text(client, frame);
         }
     });
 }
 
 void Shard::post_shutdown() {
     boost::asio::post(io_, [this] {
+        if (shutting_down_) return;
         shutting_down_ = true;
         websocketpp::lib::error_code ec;
         server_.stop_listening(ec);
@@ -128,43 +133,62 @@ void Shard::finish_shutdown_if_idle() {
     if (shutting_down_ && clients_.empty()) shutdown_timer_.cancel();
 }
 
+bool Shard::refuse(const ConnectionPtr& con, websocketpp::http::status_code::value code,
+                   const std::string& reason, Counters::Counter& counter) {
+    bump(counter);
+    con->set_status(code);
+    con->replace_header("Content-Type", "text/plain; charset=utf-8");
+    con->set_body(reason + "\n");
+    spdlog::info("refused {} {}: {} {}", con->get_remote_endpoint(), path_of(con->get_resource()),
+                 static_cast<int>(code), reason);
+    return false;
+}
+
 bool Shard::on_validate(websocketpp::connection_hdl hdl) {
     const ConnectionPtr con = server_.get_con_from_hdl(hdl);
     if (shutting_down_) {
-        con->set_status(status::service_unavailable);
-        con->set_body("server shutting down\n");
-        return false;
+        return refuse(con, status::service_unavailable, "server shutting down",
+                      counters_.refused_shutting_down);
     }
     const WsTargetResult target = parse_ws_target(con->get_resource(), options_.ws_path);
-    if (target.status != WsTargetStatus::ok) {
-        con->set_status(target.status == WsTargetStatus::not_found ? status::not_found
-                                                                   : status::bad_request);
-        con->set_body(target.reason + "\n");
-        spdlog::debug("refused {} {}: {}", con->get_remote_endpoint(), con->get_resource(),
-                      target.reason);
-        return false;
+    if (target.status == WsTargetStatus::not_found) {
+        return refuse(con, status::not_found, target.reason, counters_.refused_not_found);
+    }
+    if (target.status == WsTargetStatus::bad_request) {
+        return refuse(con, status::bad_request, target.reason, counters_.refused_bad_request);
+    }
+    if (target.target.filters.size() > options_.max_subscriptions) {
+        return refuse(
+            con, status::bad_request,
+            "too many topic filters (at most " + std::to_string(options_.max_subscriptions) + ")",
+            counters_.refused_bad_request);
     }
     const bool protocol = requested_protocol_mode(con);
     if (protocol) con->select_subprotocol(protocol_subprotocol);
 
     const ClientId id = next_client_id_++;
     std::string session_id = make_session_id(index_, random_.session_bytes());
-    router_.add_client(id, session_id, form_for(protocol, options_.send_msg));
-    if (router_.subscribe(id, target.target.filters) != SubscribeResult::ok) {
-        router_.remove_client(id);
-        con->set_status(status::bad_request);
-        con->set_body("too many topic filters (at most " +
-                      std::to_string(options_.max_subscriptions) + ")\n");
-        return false;
-    }
-    // Registered before the 101 goes out: a message the broker sends after
-    // the client saw its handshake complete is never missed.
     con->append_header("X-Session-Id", session_id);
     con->client_id = id;
-    spdlog::debug("session {} from {} at {} ({} mode, {} filters)", session_id,
-                  con->get_remote_endpoint(), con->get_resource(), protocol ? "protocol" : "plain",
+    router_.add_client(id, session_id, form_for(protocol, options_.send_msg));
+    Client& client = clients_
+                         .emplace(id, Client{con,
+                                             std::move(session_id),
+                                             protocol,
+                                             false,
+                                             {},
+                                             con->get_remote_endpoint(),
+                                             con->get_resource(),
+                                             std::chrono::steady_clock::now()})
+                         .first->second;
+    bump(counters_.connections_accepted);
+    bump(counters_.clients);
+    // Subscribed before the 101 goes out: a message the broker sends after
+    // the client saw its handshake complete is never missed.
+    subscribe(id, client, target.target.filters);
+    spdlog::debug("session {} from {} at {} ({} mode, {} filters)", client.session_id,
+                  client.remote, path_of(client.resource), protocol ? "protocol" : "plain",
                   target.target.filters.size());
-    clients_.emplace(id, Client{con, std::move(session_id), protocol, false, {}});
     return true;
 }
 
@@ -179,40 +203,64 @@ void Shard::on_open(websocketpp::connection_hdl hdl) {
         con->close(close_status::going_away, "server shutting down", ec);
         return;
     }
-    if (client.protocol) send_text(client, encode_welcome(client.session_id));
+    if (client.protocol) {
+        send_text(client, encode_welcome(client.session_id));
+        if (!context_.link.mqtt_connected.load(std::memory_order_relaxed)) {
+            send_text(client, encode_status(false));
+        }
+    }
     std::vector<FramePtr> pending;
     pending.swap(client.pending);
     for (const auto& frame : pending) send_frame(client, frame);
+    announce("connect", con->client_id, client);
 }
 
 void Shard::on_close(websocketpp::connection_hdl hdl) {
     forget(server_.get_con_from_hdl(hdl));
 }
 
-void Shard::forget(ConnectionPtr con) {
+void Shard::forget(const ConnectionPtr& con) {
     const ClientId id = con->client_id;
     if (id == 0) return;  // refused at the handshake
     con->client_id = 0;
     const auto it = clients_.find(id);
     if (it != clients_.end()) {
-        spdlog::debug("session {} closed ({} {})", it->second.session_id,
-                      con->get_remote_close_code(), con->get_remote_close_reason());
+        const auto seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second.since)
+                .count();
+        spdlog::debug("session {} closed: code {} '{}' after {:.1f}s", it->second.session_id,
+                      con->get_remote_close_code(), con->get_remote_close_reason(), seconds);
+        if (it->second.open) announce("disconnect", id, it->second);
+        counters_.clients.store(counters_.clients.load(std::memory_order_relaxed) - 1,
+                                std::memory_order_relaxed);
         clients_.erase(it);
     }
     router_.remove_client(id);
+    counters_.subscriptions.store(router_.subscription_count(), std::memory_order_relaxed);
     finish_shutdown_if_idle();
+}
+
+void Shard::announce(const char* event, ClientId id, const Client& client) {
+    if (!context_.publisher) return;
+    context_.publisher->publish_event(encode_connection_event(
+        event, client.session_id, client.remote, path_of(client.resource), router_.filters_of(id)));
 }
 
 void Shard::on_http(websocketpp::connection_hdl hdl) {
     const ConnectionPtr con = server_.get_con_from_hdl(hdl);
-    const std::string& resource = con->get_resource();
-    const std::string path = resource.substr(0, resource.find('?'));
+    const std::string path = path_of(con->get_resource());
     if (path == "/healthz") {
-        const bool up = link_.mqtt_connected.load(std::memory_order_relaxed);
+        const bool up = context_.link.mqtt_connected.load(std::memory_order_relaxed);
         con->set_status(up ? status::ok : status::service_unavailable);
         con->replace_header("Content-Type", "application/json");
         con->set_body(std::string(R"({"status":")") + (up ? "ok" : "degraded") + R"(","mqtt":")" +
                       (up ? "connected" : "disconnected") + "\"}\n");
+        return;
+    }
+    if (path == "/metrics" && context_.render_metrics) {
+        con->set_status(status::ok);
+        con->replace_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+        con->set_body(context_.render_metrics());
         return;
     }
     if (path == options_.ws_path || path.rfind(options_.ws_path + "/", 0) == 0) {
@@ -225,15 +273,20 @@ void Shard::on_http(websocketpp::connection_hdl hdl) {
     con->set_body("not found\n");
 }
 
-void Shard::deliver(const OutboundMessage& message) {
-    if (router_.route(message.message(), recipients_) == RouteResult::unknown_session) {
-        spdlog::debug("dropped message on {}: session {} is not connected",
-                      message.message().mqtt_topic, *message.message().target_session);
+void Shard::deliver(const OutboundMessagePtr& message) {
+    const Message& msg = message->message();
+    if (retained_.update(message) == RetainedUpdate::full) {
+        bump(counters_.retained_cache_full);
+    }
+    if (router_.route(msg, recipients_) == RouteResult::unknown_session) {
+        bump(counters_.dropped_unknown_session);
+        spdlog::debug("dropped a message on {}: session {} is not connected", msg.mqtt_topic,
+                      *msg.target_session);
         return;
     }
     for (const Recipient& recipient : recipients_) {
         const auto it = clients_.find(recipient.client);
-        if (it != clients_.end()) send_frame(it->second, message.frame(recipient.form));
+        if (it != clients_.end()) send_frame(it->second, message->frame(recipient.form));
     }
 }
 
@@ -242,11 +295,16 @@ void Shard::send_frame(Client& client, const FramePtr& frame) {
         client.pending.push_back(frame);
         return;
     }
-    websocketpp::lib::error_code ec = client.connection->send(frame);
-    if (ec) return;  // closing: the close handler cleans up
+    if (websocketpp::lib::error_code ec = client.connection->send(frame)) {
+        return;  // closing: the close handler cleans up
+    }
+    bump(counters_.deliveries);
+    bump(counters_.bytes_out, frame->get_payload().size());
     if (client.connection->get_buffered_amount() > options_.max_buffered_bytes) {
+        bump(counters_.closed_slow);
         spdlog::info("session {}: closing slow client ({} bytes queued)", client.session_id,
                      client.connection->get_buffered_amount());
+        websocketpp::lib::error_code ec;
         client.connection->close(close_status::policy_violation,
                                  "slow client: too many bytes queued", ec);
     }
@@ -256,22 +314,37 @@ void Shard::send_text(Client& client, const std::string& text) {
     send_frame(client, make_prepared_frame(websocketpp::frame::opcode::text, text));
 }
 
+SubscribeResult Shard::subscribe(ClientId id, Client& client,
+                                 const std::vector<std::string>& filters) {
+    const std::vector<std::string> held = router_.filters_of(id);
+    const SubscribeResult result = router_.subscribe(id, filters);
+    if (result != SubscribeResult::ok) return result;
+    counters_.subscriptions.store(router_.subscription_count(), std::memory_order_relaxed);
+    // Retained state first, then live traffic: both run on this thread, so
+    // no live message can overtake the replay.
+    retained_.collect(filters, held, replay_);
+    const WireForm form = form_for(client.protocol, options_.send_msg);
+    for (const auto& message : replay_) send_frame(client, message->frame(form));
+    replay_.clear();
+    return result;
+}
+
 void Shard::on_message(websocketpp::connection_hdl hdl, ShardConfig::message_type::ptr frame) {
     const ConnectionPtr con = server_.get_con_from_hdl(hdl);
     const auto it = clients_.find(con->client_id);
     if (it == clients_.end()) return;
-    Client& client = it->second;
-    if (client.protocol) {
-        handle_request(it->first, client, frame->get_payload());
-        return;
+    if (it->second.protocol) {
+        handle_request(it->first, it->second, frame->get_payload());
+    } else {
+        handle_plain_frame(it->second, frame->get_payload(),
+                           frame->get_opcode() == websocketpp::frame::opcode::binary);
     }
-    spdlog::debug("session {}: ignored a {} byte frame ({})", client.session_id,
-                  frame->get_payload().size(), publish_unavailable);
 }
 
 void Shard::handle_request(ClientId id, Client& client, const std::string& frame) {
     auto parsed = parse_client_request(frame);
     if (auto* error = std::get_if<RequestError>(&parsed)) {
+        bump(counters_.protocol_errors);
         send_text(client, encode_error(error->id_json, error->code, error->message));
         return;
     }
@@ -280,8 +353,10 @@ void Shard::handle_request(ClientId id, Client& client, const std::string& frame
         case RequestOp::ping:
             send_text(client, encode_ack(request.id_json));
             return;
-        case RequestOp::subscribe:
-            if (router_.subscribe(id, request.topics) != SubscribeResult::ok) {
+        case RequestOp::subscribe: {
+            // The ack goes first so it precedes the retained replay it causes;
+            // a refusal is decided before anything is sent.
+            if (!router_.can_subscribe(id, request.topics)) {
                 send_text(client,
                           encode_error(request.id_json, error_code::too_many_subscriptions,
                                        "at most " + std::to_string(options_.max_subscriptions) +
@@ -289,16 +364,83 @@ void Shard::handle_request(ClientId id, Client& client, const std::string& frame
                 return;
             }
             send_text(client, encode_ack(request.id_json));
+            subscribe(id, client, request.topics);
             return;
+        }
         case RequestOp::unsubscribe:
             router_.unsubscribe(id, request.topics);
+            counters_.subscriptions.store(router_.subscription_count(), std::memory_order_relaxed);
             send_text(client, encode_ack(request.id_json));
             return;
         case RequestOp::publish:
-            send_text(client, encode_error(request.id_json, error_code::unavailable,
-                                           std::string(publish_unavailable)));
+            publish(id, client, std::move(request.publish), request.id_json);
             return;
     }
+}
+
+void Shard::handle_plain_frame(Client& client, const std::string& frame, bool binary) {
+    auto request = plain_frame_to_publish(frame, binary, client.session_id, options_.inbound);
+    if (auto* error = std::get_if<RequestError>(&request)) {
+        bump(counters_.publish_refused);
+        spdlog::info("session {}: frame not published: {}", client.session_id, error->message);
+        if (options_.send_msg) {
+            // A msg-mode client speaks JSON; tell it what was wrong.
+            send_text(client, encode_error("null", error->code, error->message));
+        }
+        return;
+    }
+    publish(client.connection->client_id, client, std::get<PublishRequest>(std::move(request)),
+            std::nullopt);
+}
+
+void Shard::publish(ClientId id, Client& client, PublishRequest request,
+                    std::optional<std::string> id_json) {
+    auto topic = authorize_publish(request.topic, options_.inbound);
+    if (auto* error = std::get_if<RequestError>(&topic)) {
+        bump(counters_.publish_refused);
+        if (id_json) {
+            send_text(client, encode_error(*id_json, error->code, error->message));
+        } else {
+            spdlog::info("session {}: frame not published: {}", client.session_id, error->message);
+        }
+        return;
+    }
+    if (!context_.publisher) {
+        bump(counters_.publish_failed);
+        if (id_json) {
+            send_text(client, encode_error(*id_json, error_code::unavailable,
+                                           "publishing is not available"));
+        }
+        return;
+    }
+    ClientPublish out;
+    out.topic = std::get<std::string>(std::move(topic));
+    out.payload = std::move(request.payload);
+    out.qos = request.qos;
+    out.retain = request.retain;
+    out.session_id = client.session_id;
+    out.broadcast = request.broadcast;
+    out.correlation_data = std::move(request.correlation_data);
+    // Completion arrives on Paho's thread; the answer is sent from ours, and
+    // only if the client is still here.
+    context_.publisher->publish(std::move(out), [this, id, id_json = std::move(id_json)](
+                                                    PublishOutcome outcome, std::string detail) {
+        boost::asio::post(io_, [this, id, id_json, outcome, detail = std::move(detail)] {
+            bump(outcome == PublishOutcome::published ? counters_.publish_ok
+                                                      : counters_.publish_failed);
+            const auto it = clients_.find(id);
+            if (it == clients_.end()) return;
+            if (!id_json) {
+                if (outcome != PublishOutcome::published) {
+                    spdlog::info("session {}: publish failed: {}", it->second.session_id, detail);
+                }
+                return;
+            }
+            send_text(it->second, outcome == PublishOutcome::published
+                                      ? encode_ack(*id_json)
+                                      : encode_error(*id_json, outcome_code(outcome), detail));
+        });
+    });
 }
 
 }  // namespace mqttws::ws

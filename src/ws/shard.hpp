@@ -1,21 +1,25 @@
 // One delivery shard: an io_context run by one thread, a websocketpp endpoint
 // listening on the shared port (SO_REUSEPORT), the connections it accepted,
-// and its own Router. Everything here runs on the shard's thread; other
-// threads reach it only through the post_* functions.
+// its own Router and retained cache. Everything here runs on the shard's
+// thread; other threads reach it only through the post_* functions.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <system_error>
 #include <unordered_map>
 #include <vector>
 
+#include "mqttws/client_request.hpp"
+#include "mqttws/retained_cache.hpp"
 #include "mqttws/router.hpp"
 #include "ws/client_publisher.hpp"
+#include "ws/counters.hpp"
 #include "ws/link_status.hpp"
 #include "ws/outbound_message.hpp"
 #include "ws/random_source.hpp"
@@ -24,10 +28,17 @@
 
 namespace mqttws::ws {
 
+// What a shard shares with the rest of the server.
+struct ShardContext {
+    const WsOptions& options;
+    const LinkStatus& link;
+    ClientPublisher* publisher = nullptr;
+    std::function<std::string()> render_metrics;
+};
+
 class Shard {
   public:
-    Shard(unsigned index, const WsOptions& options, const LinkStatus& link,
-          ClientPublisher* publisher);
+    Shard(unsigned index, ShardContext context);
     Shard(const Shard&) = delete;
     Shard& operator=(const Shard&) = delete;
 
@@ -40,6 +51,8 @@ class Shard {
     void post_status(bool mqtt_connected);
     void post_shutdown();
 
+    const Counters& counters() const { return counters_; }
+
   private:
     struct Client {
         ConnectionPtr connection;
@@ -47,6 +60,9 @@ class Shard {
         bool protocol = false;
         bool open = false;
         std::vector<FramePtr> pending;  // frames routed before the handshake completed
+        std::string remote;
+        std::string resource;
+        std::chrono::steady_clock::time_point since;
     };
 
     bool on_validate(websocketpp::connection_hdl hdl);
@@ -54,25 +70,35 @@ class Shard {
     void on_close(websocketpp::connection_hdl hdl);
     void on_message(websocketpp::connection_hdl hdl, ShardConfig::message_type::ptr frame);
     void on_http(websocketpp::connection_hdl hdl);
+    bool refuse(const ConnectionPtr& con, websocketpp::http::status_code::value status,
+                const std::string& reason, Counters::Counter& counter);
 
-    void deliver(const OutboundMessage& message);
+    void deliver(const OutboundMessagePtr& message);
     void send_frame(Client& client, const FramePtr& frame);
     void send_text(Client& client, const std::string& text);
+    SubscribeResult subscribe(ClientId id, Client& client, const std::vector<std::string>& filters);
     void handle_request(ClientId id, Client& client, const std::string& frame);
-    void forget(ConnectionPtr connection);
+    void handle_plain_frame(Client& client, const std::string& frame, bool binary);
+    // `id_json` set: a protocol-mode op to answer; unset: a plain-mode frame.
+    void publish(ClientId id, Client& client, PublishRequest request,
+                 std::optional<std::string> id_json);
+    void announce(const char* event, ClientId id, const Client& client);
+    void forget(const ConnectionPtr& connection);
     void finish_shutdown_if_idle();
 
     unsigned index_;
+    ShardContext context_;
     const WsOptions& options_;
-    const LinkStatus& link_;
-    ClientPublisher* publisher_;
     boost::asio::io_context io_{1};
     Server server_;
     boost::asio::steady_timer shutdown_timer_{io_};
     Router router_;
+    RetainedCache<OutboundMessagePtr> retained_;
     RandomSource random_;
+    Counters counters_;
     std::unordered_map<ClientId, Client> clients_;
     std::vector<Recipient> recipients_;
+    std::vector<OutboundMessagePtr> replay_;
     ClientId next_client_id_ = 1;
     bool shutting_down_ = false;
 };

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "mqttws/inbound_publish.hpp"
+
 namespace mqttws::ws {
 
 struct WsOptions {
@@ -18,6 +20,8 @@ struct WsOptions {
     std::uint64_t max_message_size = 64 << 10;
     std::size_t max_subscriptions = 100;
     std::chrono::milliseconds shutdown_timeout{5000};
+    std::size_t retained_cache = 10000;
+    InboundOptions inbound;
 };
 
 inline constexpr const char* protocol_subprotocol = "mqtt-ws-bridge.v1";

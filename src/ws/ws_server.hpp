@@ -3,12 +3,14 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <system_error>
 #include <thread>
 #include <vector>
 
 #include "mqttws/message.hpp"
 #include "ws/client_publisher.hpp"
+#include "ws/counters.hpp"
 #include "ws/link_status.hpp"
 #include "ws/shard.hpp"
 #include "ws/ws_options.hpp"
@@ -17,6 +19,8 @@ namespace mqttws::ws {
 
 class WsServer {
   public:
+    // `publisher` may be null (client publishes are then refused); it must
+    // outlive every shard thread.
     WsServer(WsOptions options, ClientPublisher* publisher);
     ~WsServer();
     WsServer(const WsServer&) = delete;
@@ -31,11 +35,16 @@ class WsServer {
 
     // Thread-safe: hands one broker message to the shards that need it.
     void deliver(MessagePtr message);
+    // From the MQTT side: a message dropped before routing.
+    void count_refused_payload();
     void set_mqtt_connected(bool connected);
+
+    std::string render_metrics() const;
 
   private:
     WsOptions options_;
     LinkStatus link_;
+    Counters mqtt_counters_;  // written by Paho's thread only
     std::vector<std::unique_ptr<Shard>> shards_;
     std::vector<std::thread> threads_;
 };

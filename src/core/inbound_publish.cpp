@@ -1,0 +1,84 @@
+#include "mqttws/inbound_publish.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "mqttws/topic_filter.hpp"
+
+namespace mqttws {
+
+namespace {
+
+RequestError refuse(std::string_view code, std::string message) {
+    return RequestError{"null", code, std::move(message)};
+}
+
+}  // namespace
+
+std::string expand_topic_template(std::string_view topic_template, std::string_view session) {
+    constexpr std::string_view placeholder = "{session}";
+    std::string out;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t at = topic_template.find(placeholder, start);
+        out.append(topic_template.substr(start, at - start));
+        if (at == std::string_view::npos) return out;
+        out.append(session);
+        start = at + placeholder.size();
+    }
+}
+
+std::variant<PublishRequest, RequestError> plain_frame_to_publish(std::string_view frame,
+                                                                  bool binary,
+                                                                  std::string_view session,
+                                                                  const InboundOptions& options) {
+    PublishRequest request;
+    request.topic = expand_topic_template(options.topic_template, session);
+    if (!options.msg_mode) {
+        request.payload = std::string(frame);
+        request.payload_is_binary = binary;
+        return request;
+    }
+    // Node-RED's "entire message": the frame is a msg object.
+    if (binary) return refuse(error_code::bad_request, "expected a JSON msg object, got binary");
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(frame.data(),
+                                                                                      frame.size());
+    if (doc.HasParseError() || !doc.IsObject()) {
+        return refuse(error_code::bad_json, "expected a JSON msg object");
+    }
+    if (const auto topic = doc.FindMember("topic"); topic != doc.MemberEnd()) {
+        if (!topic->value.IsString()) {
+            return refuse(error_code::bad_request, "\"topic\" must be a string");
+        }
+        request.topic.assign(topic->value.GetString(), topic->value.GetStringLength());
+    }
+    if (const auto payload = doc.FindMember("payload"); payload != doc.MemberEnd()) {
+        if (payload->value.IsString()) {
+            request.payload.assign(payload->value.GetString(), payload->value.GetStringLength());
+        } else {
+            rapidjson::StringBuffer buffer;
+            rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+            payload->value.Accept(writer);
+            request.payload.assign(buffer.GetString(), buffer.GetSize());
+        }
+    }
+    return request;
+}
+
+std::variant<std::string, RequestError> authorize_publish(const std::string& topic,
+                                                          const InboundOptions& options) {
+    if (const TopicError error = validate_topic_name(topic); error != TopicError::ok) {
+        return refuse(error_code::invalid_topic,
+                      std::string(describe(error)) + ": '" + topic + "'");
+    }
+    std::string mqtt_topic = options.strip_prefix + topic;
+    for (const auto& filter : options.allow_publish) {
+        if (topic_matches(filter, mqtt_topic)) return mqtt_topic;
+    }
+    return refuse(error_code::not_allowed,
+                  "publishing to '" + mqtt_topic + "' is not allowed (see --allow-publish)");
+}
+
+}  // namespace mqttws

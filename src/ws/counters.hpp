@@ -1,0 +1,38 @@
+// Event counters. Each shard writes only its own Counters (relaxed atomics:
+// no lock and no shared cache line per delivery); /metrics sums them.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace mqttws::ws {
+
+struct Counters {
+    using Counter = std::atomic<std::uint64_t>;
+
+    Counter connections_accepted{0};
+    Counter refused_not_found{0};
+    Counter refused_bad_request{0};
+    Counter refused_shutting_down{0};
+    Counter clients{0};  // gauge: open or opening connections
+    Counter deliveries{0};
+    Counter bytes_out{0};
+    Counter dropped_unknown_session{0};
+    Counter closed_slow{0};
+    Counter publish_ok{0};
+    Counter publish_refused{0};
+    Counter publish_failed{0};
+    Counter protocol_errors{0};
+    Counter retained_cache_full{0};
+    Counter subscriptions{0};  // gauge
+
+    // Written by the MQTT side (one writer: Paho's thread).
+    Counter mqtt_messages{0};
+    Counter mqtt_dropped_payload{0};
+};
+
+inline void bump(Counters::Counter& counter, std::uint64_t by = 1) {
+    counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+}
+
+}  // namespace mqttws::ws
