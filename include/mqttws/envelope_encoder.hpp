@@ -2,6 +2,7 @@
 // message and wire form; the resulting text is shared by every recipient.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,8 @@ std::string encode_welcome(std::string_view session_id);
 std::string encode_ack(std::string_view id_json);
 std::string encode_error(std::string_view id_json, std::string_view code, std::string_view message);
 std::string encode_status(bool mqtt_connected);
+// {"type":"dropped","count":N}: messages a slow client missed (--slow-client drop).
+std::string encode_dropped(std::uint64_t count);
 
 // --events-topic payload: {"event":"connect"|"disconnect","session":...,
 // "remote":...,"path":...,"subscriptions":[...]}.

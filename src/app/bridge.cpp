@@ -26,7 +26,7 @@ int run_bridge(const Config& config) {
         server_ref->deliver(std::move(message));
     };
     events.on_link_change = [&server_ref](bool up) { server_ref->set_mqtt_connected(up); };
-    events.on_refused_payload = [&server_ref] { server_ref->count_refused_payload(); };
+    events.on_dropped = [&server_ref](bool too_large) { server_ref->count_dropped(too_large); };
     std::optional<mqtt::MqttLink> link;
     link.emplace(config.mqtt, std::move(events), control);
 

@@ -56,6 +56,14 @@ struct RawFlags {
     std::vector<std::string> allow_publish;
     std::string events_topic;
     std::size_t retained_cache = 10000;
+    std::size_t max_connections = 100000;
+    std::string slow_client = "close";
+    std::string ping_interval = "30s";
+    std::string pong_timeout = "10s";
+    std::string handshake_timeout = "5s";
+    std::string status_topic;
+    std::string mqtt_session_expiry = "0s";
+    std::string max_payload = "1MiB";
 };
 
 std::string random_hex() {
@@ -190,13 +198,41 @@ std::optional<BadValue> check(const RawFlags& raw, Config& config) {
     for (auto [flag, text, out] :
          {std::tuple{"--mqtt-reconnect-min", &raw.mqtt_reconnect_min, &mqtt.reconnect_min},
           std::tuple{"--mqtt-reconnect-max", &raw.mqtt_reconnect_max, &mqtt.reconnect_max},
-          std::tuple{"--shutdown-timeout", &raw.shutdown_timeout, &ws.shutdown_timeout}}) {
+          std::tuple{"--shutdown-timeout", &raw.shutdown_timeout, &ws.shutdown_timeout},
+          std::tuple{"--ping-interval", &raw.ping_interval, &ws.ping_interval},
+          std::tuple{"--pong-timeout", &raw.pong_timeout, &ws.pong_timeout},
+          std::tuple{"--handshake-timeout", &raw.handshake_timeout, &ws.handshake_timeout}}) {
         const auto duration = parse_duration(*text);
         if (!duration) {
             return BadValue{flag, "'" + *text + "' is not a duration (e.g. 500ms, 30s, 5m)"};
         }
         *out = *duration;
     }
+    for (auto [flag, value] : {std::pair{"--ping-interval", ws.ping_interval},
+                               std::pair{"--pong-timeout", ws.pong_timeout},
+                               std::pair{"--handshake-timeout", ws.handshake_timeout}}) {
+        if (value.count() <= 0) return BadValue{flag, "must be more than 0"};
+    }
+    const auto expiry = parse_duration(raw.mqtt_session_expiry);
+    if (!expiry || *expiry > std::chrono::hours(24 * 365 * 100)) {
+        return BadValue{"--mqtt-session-expiry",
+                        "'" + raw.mqtt_session_expiry + "' is not a duration (e.g. 0s, 10m)"};
+    }
+    mqtt.session_expiry = std::chrono::duration_cast<std::chrono::seconds>(*expiry);
+    if (mqtt.session_expiry.count() > 0 && raw.mqtt_client_id.empty() && raw.instance_id.empty()) {
+        return BadValue{"--mqtt-session-expiry",
+                        "a kept session needs a stable --mqtt-client-id or --instance-id"};
+    }
+    if (!raw.status_topic.empty()) {
+        if (auto bad = check_topic_name("--status-topic", raw.status_topic)) return bad;
+    }
+    mqtt.status_topic = raw.status_topic;
+    if (raw.slow_client != "close" && raw.slow_client != "drop") {
+        return BadValue{"--slow-client", "'" + raw.slow_client + "' is not close or drop"};
+    }
+    ws.slow_client_drop = raw.slow_client == "drop";
+    if (raw.max_connections == 0) return BadValue{"--max-connections", "must be at least 1"};
+    ws.max_connections = raw.max_connections;
     if (mqtt.reconnect_min.count() <= 0 || mqtt.reconnect_max < mqtt.reconnect_min) {
         return BadValue{"--mqtt-reconnect-max", "must be at least --mqtt-reconnect-min (> 0)"};
     }
@@ -221,7 +257,8 @@ std::optional<BadValue> check(const RawFlags& raw, Config& config) {
     }
     for (auto [flag, text, out] :
          {std::tuple{"--max-buffered-bytes", &raw.max_buffered_bytes, &ws.max_buffered_bytes},
-          std::tuple{"--max-message-size", &raw.max_message_size, &ws.max_message_size}}) {
+          std::tuple{"--max-message-size", &raw.max_message_size, &ws.max_message_size},
+          std::tuple{"--max-payload", &raw.max_payload, &mqtt.max_payload}}) {
         const auto size = parse_size(*text);
         if (!size || *size == 0) {
             return BadValue{flag, "'" + *text + "' is not a size (e.g. 512, 64KiB, 1MiB)"};
@@ -307,6 +344,24 @@ CommandLine parse_command_line(int argc, char** argv) {
     add("--events-topic", raw.events_topic, "Publish connect/disconnect events (JSON) here");
     add("--retained-cache", raw.retained_cache,
         "Topics whose last retained message is replayed to new subscribers")
+        ->capture_default_str();
+    add("--max-connections", raw.max_connections, "Open WebSocket connections (over it: HTTP 503)")
+        ->capture_default_str();
+    add("--slow-client", raw.slow_client,
+        "Over --max-buffered-bytes: close (1008) or drop messages for that client")
+        ->capture_default_str();
+    add("--ping-interval", raw.ping_interval, "Server WebSocket ping period")
+        ->capture_default_str();
+    add("--pong-timeout", raw.pong_timeout, "No pong within this: the connection is dropped")
+        ->capture_default_str();
+    add("--handshake-timeout", raw.handshake_timeout, "Time allowed for the WebSocket handshake")
+        ->capture_default_str();
+    add("--max-payload", raw.max_payload, "Larger MQTT messages are dropped and counted")
+        ->capture_default_str();
+    add("--status-topic", raw.status_topic,
+        "Retained 'online' when connected, 'offline' on shutdown and as the MQTT will");
+    add("--mqtt-session-expiry", raw.mqtt_session_expiry,
+        "Keep the broker session this long across disconnects (0: clean session)")
         ->capture_default_str();
     add("--log-level", raw.log_level, "trace, debug, info, warn, error or off")
         ->capture_default_str();

@@ -153,6 +153,10 @@ std::string encode_status(bool mqtt_connected) {
                           : R"({"type":"status","mqtt":"disconnected"})";
 }
 
+std::string encode_dropped(std::uint64_t count) {
+    return R"({"type":"dropped","count":)" + std::to_string(count) + "}";
+}
+
 std::string encode_connection_event(std::string_view event, std::string_view session,
                                     std::string_view remote, std::string_view path,
                                     const std::vector<std::string>& subscriptions) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/asio/post.hpp>
+#include <cstring>
 
 #include "mqtt/message_conversion.hpp"
 #include "mqttws/broker_url.hpp"
@@ -66,10 +67,21 @@ MqttLink::MqttLink(MqttOptions options, LinkEvents events, boost::asio::io_conte
         .keep_alive_interval(options_.keep_alive)
         .connect_timeout(std::chrono::seconds(10))
         .automatic_reconnect(false);  // ours has jitter and covers the first connect
+    // A kept session lets the broker queue QoS >= 1 messages while the
+    // bridge is away; it needs a stable --mqtt-client-id.
+    const bool keep_session = options_.session_expiry.count() > 0;
     if (version == MQTTVERSION_5) {
-        builder.clean_start(true);
+        builder.clean_start(!keep_session);
+        if (keep_session) {
+            builder.properties({{::mqtt::property::SESSION_EXPIRY_INTERVAL,
+                                 static_cast<int>(options_.session_expiry.count())}});
+        }
     } else {
-        builder.clean_session(true);
+        builder.clean_session(!keep_session);
+    }
+    if (!options_.status_topic.empty()) {
+        // The broker publishes "offline" for us if we vanish.
+        builder.will(::mqtt::message(options_.status_topic, "offline", 1, true));
     }
     if (options_.username) builder.user_name(*options_.username);
     if (options_.password) builder.password(*options_.password);
@@ -189,16 +201,23 @@ void MqttLink::subscribe_all() {
 void MqttLink::subscription_settled() {
     if (--pending_subscriptions_ != 0) return;
     spdlog::info("mqtt: subscribed to {} filter(s)", options_.subscriptions.size());
+    publish_status("online");
     connected_ = true;
     events_.on_link_change(true);
 }
 
 void MqttLink::on_message_arrived(const ::mqtt::const_message_ptr& in) {
     if (!in) return;
+    if (in->get_payload().size() > options_.max_payload) {
+        if (events_.on_dropped) events_.on_dropped(true);
+        spdlog::debug("mqtt: dropped a {} byte message on {}: over --max-payload",
+                      in->get_payload().size(), in->get_topic());
+        return;
+    }
     Message msg = from_paho(*in);
     msg.msgid = ids_.next();
     if (decode_message(msg, options_.decode) != DecodeResult::ok) {
-        if (events_.on_refused_payload) events_.on_refused_payload();
+        if (events_.on_dropped) events_.on_dropped(false);
         spdlog::debug("mqtt: dropped a message on {}: payload is not JSON (--payload json)",
                       msg.mqtt_topic);
         return;
@@ -245,6 +264,15 @@ void MqttLink::publish_event(std::string json) {
     }
 }
 
+void MqttLink::publish_status(const char* status) {
+    if (options_.status_topic.empty()) return;
+    try {
+        client_->publish(options_.status_topic, status, std::strlen(status), 1, true);
+    } catch (const ::mqtt::exception& e) {
+        spdlog::warn("mqtt: status '{}' not published: {}", status, e.what());
+    }
+}
+
 void MqttLink::stop(std::chrono::milliseconds timeout) {
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -253,6 +281,10 @@ void MqttLink::stop(std::chrono::milliseconds timeout) {
     boost::asio::post(timers_, [this] { retry_timer_.cancel(); });
     try {
         if (client_->is_connected()) {
+            // A clean exit says so itself; the will is only for a crash.
+            if (!options_.status_topic.empty()) {
+                client_->publish(options_.status_topic, "offline", 7, 1, true)->wait_for(timeout);
+            }
             client_->disconnect(static_cast<int>(timeout.count()))->wait_for(timeout);
         }
     } catch (const ::mqtt::exception& e) {

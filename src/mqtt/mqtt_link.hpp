@@ -26,8 +26,9 @@ struct LinkEvents {
     std::function<void(MessagePtr)> on_message;
     // true once connected and subscribed; false when the link drops.
     std::function<void(bool)> on_link_change;
-    // A message dropped because its payload was refused (--payload json).
-    std::function<void()> on_refused_payload;
+    // A message dropped before routing: payload refused (--payload json), or
+    // too_large (over --max-payload).
+    std::function<void(bool too_large)> on_dropped;
 };
 
 class MqttLink : public ws::ClientPublisher {
@@ -61,6 +62,7 @@ class MqttLink : public ws::ClientPublisher {
     void subscribe_all();
     // Called once per filter when the broker answered (or refused) it.
     void subscription_settled();
+    void publish_status(const char* status);
     void on_message_arrived(const ::mqtt::const_message_ptr& message);
 
     MqttOptions options_;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,11 @@ struct MqttOptions {
     std::chrono::seconds keep_alive{30};
     DecodeOptions decode;
     std::string events_topic;  // --events-topic; empty: no connection events
+    std::string status_topic;  // --status-topic: retained online/offline
+    // --mqtt-session-expiry: keep the broker session (and queued QoS>=1
+    // messages) this long across a disconnect; 0: a clean session each time.
+    std::chrono::seconds session_expiry{0};
+    std::uint64_t max_payload = 1 << 20;  // larger messages are dropped
 };
 
 }  // namespace mqttws::mqtt

@@ -14,11 +14,13 @@ struct Counters {
     Counter refused_not_found{0};
     Counter refused_bad_request{0};
     Counter refused_shutting_down{0};
+    Counter refused_too_many{0};
     Counter clients{0};  // gauge: open or opening connections
     Counter deliveries{0};
     Counter bytes_out{0};
     Counter dropped_unknown_session{0};
     Counter closed_slow{0};
+    Counter dropped_slow{0};
     Counter publish_ok{0};
     Counter publish_refused{0};
     Counter publish_failed{0};
@@ -29,6 +31,8 @@ struct Counters {
     // Written by the MQTT side (one writer: Paho's thread).
     Counter mqtt_messages{0};
     Counter mqtt_dropped_payload{0};
+    Counter mqtt_dropped_too_large{0};
+    Counter mqtt_reconnects{0};
 };
 
 inline void bump(Counters::Counter& counter, std::uint64_t by = 1) {

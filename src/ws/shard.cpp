@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
+#include <utility>
 
 #include "mqttws/envelope_encoder.hpp"
 #include "mqttws/inbound_publish.hpp"
@@ -54,6 +55,17 @@ Shard::Shard(unsigned index, ShardContext context)
     server_.set_listen_backlog(1024);
     server_.set_max_message_size(options_.max_message_size);
     server_.set_max_http_body_size(0);
+    server_.set_open_handshake_timeout(options_.handshake_timeout.count());
+    server_.set_pong_timeout(options_.pong_timeout.count());
+    server_.set_pong_timeout_handler([this](auto hdl, auto) {
+        // No pong: the peer is gone or stuck. A close handshake would wait
+        // for it again, so drop the TCP connection at once.
+        const ConnectionPtr con = server_.get_con_from_hdl(hdl);
+        spdlog::info("session {}: no pong within {} ms, dropping the connection",
+                     clients_.count(con->client_id) ? clients_.at(con->client_id).session_id : "?",
+                     options_.pong_timeout.count());
+        con->terminate(websocketpp::lib::error_code());
+    });
     server_.set_tcp_pre_bind_handler([](auto acceptor) {
         // Every shard binds the same port; the kernel spreads connections.
         int one = 1;
@@ -82,7 +94,20 @@ std::error_code Shard::listen() {
     return {};
 }
 
+void Shard::schedule_pings() {
+    ping_timer_.expires_after(options_.ping_interval);
+    ping_timer_.async_wait([this](const boost::system::error_code& error) {
+        if (error || shutting_down_) return;
+        for (auto& [id, client] : clients_) {
+            websocketpp::lib::error_code ec;
+            if (client.open) client.connection->ping("", ec);
+        }
+        schedule_pings();
+    });
+}
+
 void Shard::run() {
+    schedule_pings();
     // A handler that throws must not take the other clients down with it.
     for (;;) {
         try {
@@ -111,6 +136,7 @@ void Shard::post_shutdown() {
     boost::asio::post(io_, [this] {
         if (shutting_down_) return;
         shutting_down_ = true;
+        ping_timer_.cancel();
         websocketpp::lib::error_code ec;
         server_.stop_listening(ec);
         for (auto& [id, client] : clients_) {
@@ -163,6 +189,11 @@ bool Shard::on_validate(websocketpp::connection_hdl hdl) {
             "too many topic filters (at most " + std::to_string(options_.max_subscriptions) + ")",
             counters_.refused_bad_request);
     }
+    if (context_.state.connections.fetch_add(1) >= options_.max_connections) {
+        context_.state.connections.fetch_sub(1);
+        return refuse(con, status::service_unavailable, "too many connections",
+                      counters_.refused_too_many);
+    }
     const bool protocol = requested_protocol_mode(con);
     if (protocol) con->select_subprotocol(protocol_subprotocol);
 
@@ -171,16 +202,13 @@ bool Shard::on_validate(websocketpp::connection_hdl hdl) {
     con->append_header("X-Session-Id", session_id);
     con->client_id = id;
     router_.add_client(id, session_id, form_for(protocol, options_.send_msg));
-    Client& client = clients_
-                         .emplace(id, Client{con,
-                                             std::move(session_id),
-                                             protocol,
-                                             false,
-                                             {},
-                                             con->get_remote_endpoint(),
-                                             con->get_resource(),
-                                             std::chrono::steady_clock::now()})
-                         .first->second;
+    Client& client = clients_[id];
+    client.connection = con;
+    client.session_id = std::move(session_id);
+    client.protocol = protocol;
+    client.remote = con->get_remote_endpoint();
+    client.resource = con->get_resource();
+    client.since = std::chrono::steady_clock::now();
     bump(counters_.connections_accepted);
     bump(counters_.clients);
     // Subscribed before the 101 goes out: a message the broker sends after
@@ -205,12 +233,17 @@ void Shard::on_open(websocketpp::connection_hdl hdl) {
     }
     if (client.protocol) {
         send_text(client, encode_welcome(client.session_id));
-        if (!context_.link.mqtt_connected.load(std::memory_order_relaxed)) {
+        if (!context_.state.mqtt_connected.load(std::memory_order_relaxed)) {
             send_text(client, encode_status(false));
         }
     }
     std::vector<FramePtr> pending;
     pending.swap(client.pending);
+    client.pending_bytes = 0;
+    if (client.missed > 0 && !options_.slow_client_drop) {
+        close_slow(client);
+        return;
+    }
     for (const auto& frame : pending) send_frame(client, frame);
     announce("connect", con->client_id, client);
 }
@@ -234,6 +267,7 @@ void Shard::forget(const ConnectionPtr& con) {
         counters_.clients.store(counters_.clients.load(std::memory_order_relaxed) - 1,
                                 std::memory_order_relaxed);
         clients_.erase(it);
+        context_.state.connections.fetch_sub(1);
     }
     router_.remove_client(id);
     counters_.subscriptions.store(router_.subscription_count(), std::memory_order_relaxed);
@@ -250,7 +284,7 @@ void Shard::on_http(websocketpp::connection_hdl hdl) {
     const ConnectionPtr con = server_.get_con_from_hdl(hdl);
     const std::string path = path_of(con->get_resource());
     if (path == "/healthz") {
-        const bool up = context_.link.mqtt_connected.load(std::memory_order_relaxed);
+        const bool up = context_.state.mqtt_connected.load(std::memory_order_relaxed);
         con->set_status(up ? status::ok : status::service_unavailable);
         con->replace_header("Content-Type", "application/json");
         con->set_body(std::string(R"({"status":")") + (up ? "ok" : "degraded") + R"(","mqtt":")" +
@@ -291,23 +325,58 @@ void Shard::deliver(const OutboundMessagePtr& message) {
 }
 
 void Shard::send_frame(Client& client, const FramePtr& frame) {
+    const std::uint64_t size = frame->get_header().size() + frame->get_payload().size();
     if (!client.open) {
+        if (client.pending_bytes + size > options_.max_buffered_bytes) {
+            ++client.missed;
+            bump(counters_.dropped_slow);
+            return;
+        }
+        client.pending_bytes += size;
         client.pending.push_back(frame);
         return;
     }
+    if (options_.slow_client_drop) {
+        if (client.connection->get_buffered_amount() + size > options_.max_buffered_bytes) {
+            ++client.missed;
+            bump(counters_.dropped_slow);
+            return;
+        }
+        if (client.missed > 0) {
+            // Caught up: say how much was lost before the next message.
+            const std::uint64_t missed = std::exchange(client.missed, 0);
+            spdlog::debug("session {}: {} messages dropped while slow", client.session_id, missed);
+            if (client.protocol) {
+                write(client, make_prepared_frame(websocketpp::frame::opcode::text,
+                                                  encode_dropped(missed)));
+            }
+        }
+    }
+    write(client, frame);
+    if (!options_.slow_client_drop &&
+        client.connection->get_buffered_amount() > options_.max_buffered_bytes) {
+        close_slow(client);
+    }
+}
+
+void Shard::write(Client& client, const FramePtr& frame) {
     if (websocketpp::lib::error_code ec = client.connection->send(frame)) {
         return;  // closing: the close handler cleans up
     }
     bump(counters_.deliveries);
     bump(counters_.bytes_out, frame->get_payload().size());
-    if (client.connection->get_buffered_amount() > options_.max_buffered_bytes) {
-        bump(counters_.closed_slow);
-        spdlog::info("session {}: closing slow client ({} bytes queued)", client.session_id,
-                     client.connection->get_buffered_amount());
-        websocketpp::lib::error_code ec;
-        client.connection->close(close_status::policy_violation,
-                                 "slow client: too many bytes queued", ec);
-    }
+}
+
+void Shard::close_slow(Client& client) {
+    bump(counters_.closed_slow);
+    spdlog::info("session {}: closing slow client ({} bytes queued, limit {})", client.session_id,
+                 client.connection->get_buffered_amount(), options_.max_buffered_bytes);
+    websocketpp::lib::error_code ec;
+    client.connection->close(close_status::policy_violation, "slow client: too many bytes queued",
+                             ec);
+    // Its queue is already full: never queue more for it.
+    client.open = false;
+    client.pending_bytes = options_.max_buffered_bytes;
 }
 
 void Shard::send_text(Client& client, const std::string& text) {

@@ -20,10 +20,10 @@
 #include "mqttws/router.hpp"
 #include "ws/client_publisher.hpp"
 #include "ws/counters.hpp"
-#include "ws/link_status.hpp"
 #include "ws/outbound_message.hpp"
 #include "ws/random_source.hpp"
 #include "ws/server_config.hpp"
+#include "ws/server_state.hpp"
 #include "ws/ws_options.hpp"
 
 namespace mqttws::ws {
@@ -31,7 +31,7 @@ namespace mqttws::ws {
 // What a shard shares with the rest of the server.
 struct ShardContext {
     const WsOptions& options;
-    const LinkStatus& link;
+    ServerState& state;
     ClientPublisher* publisher = nullptr;
     std::function<std::string()> render_metrics;
 };
@@ -60,6 +60,8 @@ class Shard {
         bool protocol = false;
         bool open = false;
         std::vector<FramePtr> pending;  // frames routed before the handshake completed
+        std::uint64_t pending_bytes = 0;
+        std::uint64_t missed = 0;  // frames dropped for slowness, not yet reported
         std::string remote;
         std::string resource;
         std::chrono::steady_clock::time_point since;
@@ -76,6 +78,9 @@ class Shard {
     void deliver(const OutboundMessagePtr& message);
     void send_frame(Client& client, const FramePtr& frame);
     void send_text(Client& client, const std::string& text);
+    void write(Client& client, const FramePtr& frame);
+    void close_slow(Client& client);
+    void schedule_pings();
     SubscribeResult subscribe(ClientId id, Client& client, const std::vector<std::string>& filters);
     void handle_request(ClientId id, Client& client, const std::string& frame);
     void handle_plain_frame(Client& client, const std::string& frame, bool binary);
@@ -92,6 +97,7 @@ class Shard {
     boost::asio::io_context io_{1};
     Server server_;
     boost::asio::steady_timer shutdown_timer_{io_};
+    boost::asio::steady_timer ping_timer_{io_};
     Router router_;
     RetainedCache<OutboundMessagePtr> retained_;
     RandomSource random_;

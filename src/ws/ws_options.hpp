@@ -21,6 +21,11 @@ struct WsOptions {
     std::size_t max_subscriptions = 100;
     std::chrono::milliseconds shutdown_timeout{5000};
     std::size_t retained_cache = 10000;
+    std::size_t max_connections = 100000;
+    bool slow_client_drop = false;  // --slow-client drop (default: close)
+    std::chrono::milliseconds ping_interval{30000};
+    std::chrono::milliseconds pong_timeout{10000};
+    std::chrono::milliseconds handshake_timeout{5000};
     InboundOptions inbound;
 };
 

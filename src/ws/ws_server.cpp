@@ -7,7 +7,7 @@ namespace mqttws::ws {
 
 WsServer::WsServer(WsOptions options, ClientPublisher* publisher) : options_(std::move(options)) {
     for (unsigned i = 0; i < options_.threads; ++i) {
-        ShardContext context{options_, link_, publisher, [this] { return render_metrics(); }};
+        ShardContext context{options_, state_, publisher, [this] { return render_metrics(); }};
         shards_.push_back(std::make_unique<Shard>(i, std::move(context)));
     }
 }
@@ -53,12 +53,13 @@ void WsServer::deliver(MessagePtr message) {
     for (auto& shard : shards_) shard->post_message(outbound);
 }
 
-void WsServer::count_refused_payload() {
-    bump(mqtt_counters_.mqtt_dropped_payload);
+void WsServer::count_dropped(bool too_large) {
+    bump(too_large ? mqtt_counters_.mqtt_dropped_too_large : mqtt_counters_.mqtt_dropped_payload);
 }
 
 void WsServer::set_mqtt_connected(bool connected) {
-    if (link_.mqtt_connected.exchange(connected) == connected) return;
+    if (state_.mqtt_connected.exchange(connected) == connected) return;
+    if (connected && ever_connected_.exchange(true)) bump(mqtt_counters_.mqtt_reconnects);
     for (auto& shard : shards_) shard->post_status(connected);
 }
 
@@ -84,6 +85,8 @@ std::string WsServer::render_metrics() const {
                {{"result", "refused"}, {"reason", "bad_request"}});
     out.sample("mwb_connections_total", sum(&Counters::refused_shutting_down),
                {{"result", "refused"}, {"reason", "shutting_down"}});
+    out.sample("mwb_connections_total", sum(&Counters::refused_too_many),
+               {{"result", "refused"}, {"reason", "too_many_connections"}});
     out.family("mwb_mqtt_messages_total", "counter", "Messages received from the broker.");
     out.sample("mwb_mqtt_messages_total", sum(&Counters::mqtt_messages));
     out.family("mwb_deliveries_total", "counter", "Frames queued to WebSocket clients.");
@@ -95,7 +98,12 @@ std::string WsServer::render_metrics() const {
                {{"reason", "unknown_session"}});
     out.sample("mwb_dropped_total", sum(&Counters::mqtt_dropped_payload),
                {{"reason", "invalid_payload"}});
-    out.sample("mwb_dropped_total", sum(&Counters::closed_slow), {{"reason", "slow_client"}});
+    out.sample("mwb_dropped_total", sum(&Counters::dropped_slow), {{"reason", "slow_client"}});
+    out.sample("mwb_dropped_total", sum(&Counters::mqtt_dropped_too_large),
+               {{"reason", "too_large"}});
+    out.family("mwb_slow_client_closes_total", "counter",
+               "Clients closed (1008) for queueing more than --max-buffered-bytes.");
+    out.sample("mwb_slow_client_closes_total", sum(&Counters::closed_slow));
     out.family("mwb_client_publishes_total", "counter", "Client messages to MQTT, by result.");
     out.sample("mwb_client_publishes_total", sum(&Counters::publish_ok), {{"result", "published"}});
     out.sample("mwb_client_publishes_total", sum(&Counters::publish_refused),
@@ -107,9 +115,11 @@ std::string WsServer::render_metrics() const {
     out.family("mwb_retained_cache_full_total", "counter",
                "Retained messages not cached because --retained-cache was full.");
     out.sample("mwb_retained_cache_full_total", sum(&Counters::retained_cache_full));
+    out.family("mwb_mqtt_reconnects_total", "counter", "Broker link re-established after a loss.");
+    out.sample("mwb_mqtt_reconnects_total", sum(&Counters::mqtt_reconnects));
     out.family("mwb_mqtt_connected", "gauge", "1 when the broker link is up and subscribed.");
     out.sample("mwb_mqtt_connected",
-               std::uint64_t{link_.mqtt_connected.load(std::memory_order_relaxed) ? 1u : 0u});
+               std::uint64_t{state_.mqtt_connected.load(std::memory_order_relaxed) ? 1u : 0u});
     return out.text();
 }
 

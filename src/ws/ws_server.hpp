@@ -11,7 +11,7 @@
 #include "mqttws/message.hpp"
 #include "ws/client_publisher.hpp"
 #include "ws/counters.hpp"
-#include "ws/link_status.hpp"
+#include "ws/server_state.hpp"
 #include "ws/shard.hpp"
 #include "ws/ws_options.hpp"
 
@@ -35,16 +35,18 @@ class WsServer {
 
     // Thread-safe: hands one broker message to the shards that need it.
     void deliver(MessagePtr message);
-    // From the MQTT side: a message dropped before routing.
-    void count_refused_payload();
+    // From the MQTT side: a message dropped before routing (refused payload,
+    // or over --max-payload).
+    void count_dropped(bool too_large);
     void set_mqtt_connected(bool connected);
 
     std::string render_metrics() const;
 
   private:
     WsOptions options_;
-    LinkStatus link_;
+    ServerState state_;
     Counters mqtt_counters_;  // written by Paho's thread only
+    std::atomic<bool> ever_connected_{false};
     std::vector<std::unique_ptr<Shard>> shards_;
     std::vector<std::thread> threads_;
 };

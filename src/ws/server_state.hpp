@@ -1,0 +1,16 @@
+// State every shard reads and a few write: the broker link (for /healthz
+// and status frames) and the connection count behind --max-connections.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+
+namespace mqttws::ws {
+
+struct ServerState {
+    std::atomic<bool> mqtt_connected{false};
+    // Handshakes accepted and not yet closed, over all shards.
+    std::atomic<std::size_t> connections{0};
+};
+
+}  // namespace mqttws::ws
