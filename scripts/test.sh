@@ -17,7 +17,7 @@ repo_root() {
 # integration tests spawn. Ours come first so a caller's own options still win.
 export_sanitizer_options() {
   export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$(repo_root)/tests/ubsan.supp${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 }
 
 main() {

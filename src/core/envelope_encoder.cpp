@@ -12,12 +12,24 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
+// Brokers do not all check UTF-8 in topics and properties; a text frame
+// must be valid UTF-8, so invalid bytes become U+FFFD.
 void write_string(Writer& w, std::string_view s) {
-    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+    if (is_valid_utf8(s)) {
+        w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+        return;
+    }
+    const std::string valid = to_valid_utf8(s);
+    w.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
 }
 
 void write_key(Writer& w, std::string_view key) {
-    w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+    if (is_valid_utf8(key)) {
+        w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+        return;
+    }
+    const std::string valid = to_valid_utf8(key);
+    w.Key(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
 }
 
 void write_payload(Writer& w, const Message& msg) {
