@@ -50,6 +50,17 @@ std::variant<BrokerUrl, std::string> parse_broker_url(std::string_view url) {
     if (!scheme->websocket && !path.empty() && path != "/") {
         return std::string("a path is only allowed for ws:// and wss:// URLs");
     }
+    if (has_port(authority)) {
+        const std::string_view port = authority.substr(authority.rfind(':') + 1);
+        unsigned value = 0;
+        for (char c : port) {
+            if (c < '0' || c > '9' ||
+                (value = value * 10 + static_cast<unsigned>(c - '0')) > 65535) {
+                return std::string("port must be a number from 1 to 65535");
+            }
+        }
+        if (port.empty() || value == 0) return std::string("port must be a number from 1 to 65535");
+    }
     BrokerUrl result;
     result.tls = scheme->tls;
     result.websocket = scheme->websocket;

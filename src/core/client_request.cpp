@@ -142,6 +142,10 @@ std::variant<ClientRequest, RequestError> parse_publish(const rapidjson::Value& 
 }  // namespace
 
 std::variant<ClientRequest, RequestError> parse_client_request(std::string_view frame) {
+    // RapidJSON reads a NUL byte as the end of input; JSON text never holds one.
+    if (frame.find('\0') != std::string_view::npos) {
+        return fail("null", error_code::bad_json, "not valid JSON: NUL byte in the frame");
+    }
     {
         DepthLimit limit;
         rapidjson::Reader reader;

@@ -3,6 +3,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+
 #include "mqttws/base64.hpp"
 #include "mqttws/utf8.hpp"
 
@@ -81,9 +83,16 @@ void write_msg_fields(Writer& w, const Message& msg) {
     if (!msg.user_properties.empty()) {
         write_key(w, "userProperties");
         w.StartObject();
-        for (const auto& [name, value] : msg.user_properties) {
-            write_key(w, name);
-            write_string(w, value);
+        // MQTT allows a name twice; a JSON object does not: the last wins,
+        // as in Node-RED.
+        const auto& props = msg.user_properties;
+        for (std::size_t i = 0; i < props.size(); ++i) {
+            const bool repeated =
+                std::any_of(props.begin() + static_cast<std::ptrdiff_t>(i) + 1, props.end(),
+                            [&](const auto& p) { return p.first == props[i].first; });
+            if (repeated) continue;
+            write_key(w, props[i].first);
+            write_string(w, props[i].second);
         }
         w.EndObject();
     }

@@ -218,8 +218,10 @@ void MqttLink::on_message_arrived(const ::mqtt::const_message_ptr& in) {
     msg.msgid = ids_.next();
     if (decode_message(msg, options_.decode) != DecodeResult::ok) {
         if (events_.on_dropped) events_.on_dropped(false);
-        spdlog::debug("mqtt: dropped a message on {}: payload is not JSON (--payload json)",
-                      msg.mqtt_topic);
+        spdlog::debug(
+            "mqtt: dropped a message on {}: payload refused (not JSON under "
+            "--payload json, or nested too deep to unwrap)",
+            msg.mqtt_topic);
         return;
     }
     events_.on_message(std::make_shared<const Message>(std::move(msg)));
