@@ -42,6 +42,10 @@ std::variant<PublishRequest, RequestError> plain_frame_to_publish(std::string_vi
     }
     // Node-RED's "entire message": the frame is a msg object.
     if (binary) return refuse(error_code::bad_request, "expected a JSON msg object, got binary");
+    // RapidJSON reads a NUL byte as the end of input; JSON text never holds one.
+    if (frame.find('\0') != std::string_view::npos) {
+        return refuse(error_code::bad_json, "expected a JSON msg object: NUL byte in the frame");
+    }
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(frame.data(),
                                                                                       frame.size());

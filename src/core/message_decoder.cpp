@@ -94,7 +94,11 @@ DecodeResult decode_message(Message& msg, const DecodeOptions& options) {
     });
     if (target != props.end()) {
         msg.target_session = target->second;
-        props.erase(target);
+        // The targeting property never reaches the client, however often it appears.
+        props.erase(
+            std::remove_if(target, props.end(),
+                           [&](const auto& p) { return p.first == options.session_property; }),
+            props.end());
     }
     const std::string& reply = options.reply_topic_prefix;
     if (!msg.target_session && !reply.empty() && msg.mqtt_topic.size() > reply.size() &&

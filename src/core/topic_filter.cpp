@@ -114,11 +114,22 @@ bool filter_covers(std::string_view general, std::string_view specific) {
     if (!specific.empty() && specific[0] == '$' && starts_with_wildcard(general)) return false;
     bool g_last = false;
     bool s_last = false;
+    // Whether the specific levels read so far form no topic at all (nothing
+    // read yet, or one empty level: the empty string is not a topic).
+    bool no_parent = true;
+    bool first = true;
     for (;;) {
         const std::string_view g = next_level(general, g_last);
         if (g == "#") return true;
         const std::string_view s = next_level(specific, s_last);
-        if (s == "#") return false;
+        if (s == "#") {
+            // s matches its parent and every topic below it; only "#" covers
+            // both, and "+/#" covers the rest when there is no parent ("#" and
+            // "+/#" match the same topics, as do "/#" and "/+/#").
+            return no_parent && g == "+" && !g_last && general == "#";
+        }
+        no_parent = first && s.empty();
+        first = false;
         if (g != "+" && (s == "+" || g != s)) return false;
         if (g_last || s_last) {
             // "a/#" is matched by "a" as well: a/# covers a only when g ends
@@ -138,14 +149,21 @@ bool filters_overlap(std::string_view a, std::string_view b) {
     }
     bool a_last = false;
     bool b_last = false;
+    bool first = true;
     for (;;) {
         const std::string_view x = next_level(a, a_last);
         const std::string_view y = next_level(b, b_last);
         if (x == "#" || y == "#") return true;
         if (x != "+" && y != "+" && x != y) return false;
         if (a_last && b_last) return true;
-        if (a_last) return b == "#";
-        if (b_last) return a == "#";
+        // One ends here and the other goes on with "/#": they share only
+        // the topic read so far, which is none when it is one empty level
+        // ("+" and "/#").
+        if (a_last || b_last) {
+            if (first && (x.empty() || y.empty())) return false;
+            return (a_last ? b : a) == "#";
+        }
+        first = false;
     }
 }
 

@@ -1,0 +1,276 @@
+// The way back: --inbound-topic templates, plain-mode frames as publish
+// requests (payload and msg mode), and --allow-publish authorisation.
+#include "mqttws/inbound_publish.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace mqttws {
+namespace {
+
+using namespace std::string_literals;
+
+PublishRequest accepted(std::string_view frame, bool binary, const InboundOptions& options,
+                        std::string_view session = "S1") {
+    auto result = plain_frame_to_publish(frame, binary, session, options);
+    if (auto* error = std::get_if<RequestError>(&result)) {
+        ADD_FAILURE() << "refused " << ::testing::PrintToString(std::string(frame)) << ": "
+                      << error->code << ": " << error->message;
+        return {};
+    }
+    return std::get<PublishRequest>(std::move(result));
+}
+
+RequestError refused(std::string_view frame, bool binary, const InboundOptions& options) {
+    auto result = plain_frame_to_publish(frame, binary, "S1", options);
+    if (!std::holds_alternative<RequestError>(result)) {
+        ADD_FAILURE() << "accepted " << ::testing::PrintToString(std::string(frame));
+        return {};
+    }
+    const RequestError error = std::get<RequestError>(std::move(result));
+    EXPECT_FALSE(error.message.empty());
+    EXPECT_EQ(error.id_json, "null");
+    return error;
+}
+
+InboundOptions msg_mode() {
+    InboundOptions options;
+    options.topic_template = "in/{session}";
+    options.msg_mode = true;
+    return options;
+}
+
+// ------------------------------------------------------------ expand_topic_template
+
+TEST(ExpandTopicTemplate, NoPlaceholderIsUnchanged) {
+    EXPECT_EQ(expand_topic_template("fixed/topic", "S1"), "fixed/topic");
+    EXPECT_EQ(expand_topic_template("{sess}/{session", "S1"), "{sess}/{session");
+    EXPECT_EQ(expand_topic_template("", "S1"), "");
+}
+
+TEST(ExpandTopicTemplate, OnePlaceholder) {
+    EXPECT_EQ(expand_topic_template("mqtt-ws-bridge/in/{session}", "abc"), "mqtt-ws-bridge/in/abc");
+    EXPECT_EQ(expand_topic_template("{session}/up", "abc"), "abc/up");
+    EXPECT_EQ(expand_topic_template("a/{session}/b", "abc"), "a/abc/b");
+    EXPECT_EQ(expand_topic_template("{session}", "abc"), "abc");
+}
+
+TEST(ExpandTopicTemplate, SeveralPlaceholders) {
+    EXPECT_EQ(expand_topic_template("{session}/x/{session}/y/{session}", "S"), "S/x/S/y/S");
+}
+
+TEST(ExpandTopicTemplate, AdjacentPlaceholders) {
+    EXPECT_EQ(expand_topic_template("{session}{session}", "ab"), "abab");
+    EXPECT_EQ(expand_topic_template("p/{session}{session}/q", "ab"), "p/abab/q");
+}
+
+TEST(ExpandTopicTemplate, SessionTextIsNotReexpanded) {
+    // A session id is never a placeholder itself, but the expansion must not
+    // loop over what it inserted.
+    EXPECT_EQ(expand_topic_template("a/{session}/b", "{session}"), "a/{session}/b");
+}
+
+// ------------------------------------------------------------ payload mode
+
+TEST(PlainFrameToPublish, PayloadModeTextFrame) {
+    InboundOptions options;
+    options.topic_template = "in/{session}";
+    const PublishRequest request = accepted(R"({"looks":"like json"})", false, options, "S9");
+    EXPECT_EQ(request.topic, "in/S9");
+    EXPECT_EQ(request.payload, R"({"looks":"like json"})");  // verbatim, not parsed
+    EXPECT_FALSE(request.payload_is_binary);
+    EXPECT_EQ(request.qos, 0);
+    EXPECT_FALSE(request.retain);
+    EXPECT_FALSE(request.broadcast);
+}
+
+TEST(PlainFrameToPublish, PayloadModeKeepsTheBinaryFlagAndBytes) {
+    InboundOptions options;
+    options.topic_template = "in/{session}";
+    const std::string bytes = "\x00\xff\x01 not utf-8\xc3"s;
+    const PublishRequest request = accepted(bytes, true, options);
+    EXPECT_EQ(request.topic, "in/S1");
+    EXPECT_EQ(request.payload, bytes);
+    EXPECT_TRUE(request.payload_is_binary);
+}
+
+TEST(PlainFrameToPublish, PayloadModeEmptyFrame) {
+    InboundOptions options;
+    const PublishRequest request = accepted("", false, options, "S2");
+    EXPECT_EQ(request.topic, "mqtt-ws-bridge/in/S2");  // the documented default
+    EXPECT_EQ(request.payload, "");
+}
+
+// ------------------------------------------------------------ msg mode
+
+TEST(PlainFrameToPublish, MsgModeTopicInTheObjectChoosesTheTopic) {
+    const PublishRequest request =
+        accepted(R"({"topic":"chosen/by/client","payload":"hi"})", false, msg_mode());
+    EXPECT_EQ(request.topic, "chosen/by/client");
+    EXPECT_EQ(request.payload, "hi");
+    EXPECT_FALSE(request.payload_is_binary);
+}
+
+TEST(PlainFrameToPublish, MsgModeWithoutTopicUsesTheTemplate) {
+    const PublishRequest request = accepted(R"({"payload":"hi"})", false, msg_mode(), "S7");
+    EXPECT_EQ(request.topic, "in/S7");
+    EXPECT_EQ(request.payload, "hi");
+}
+
+TEST(PlainFrameToPublish, MsgModeStringPayloadIsTheText) {
+    EXPECT_EQ(accepted(R"({"payload":"a \"quoted\" \u00e9"})", false, msg_mode()).payload,
+              "a \"quoted\" \xc3\xa9");
+    EXPECT_EQ(accepted(R"({"payload":""})", false, msg_mode()).payload, "");
+    EXPECT_EQ(accepted(R"({"payload":"a\u0000b"})", false, msg_mode()).payload, "a\0b"s);
+}
+
+TEST(PlainFrameToPublish, MsgModeObjectPayloadIsCompactJson) {
+    EXPECT_EQ(accepted(R"({"payload": { "t" : 21, "u" : [1, "x"] } })", false, msg_mode()).payload,
+              R"({"t":21,"u":[1,"x"]})");
+    EXPECT_EQ(accepted(R"({"payload":[]})", false, msg_mode()).payload, "[]");
+}
+
+TEST(PlainFrameToPublish, MsgModeScalarPayloadIsItsJsonText) {
+    EXPECT_EQ(accepted(R"({"payload":42})", false, msg_mode()).payload, "42");
+    EXPECT_EQ(accepted(R"({"payload":-1.5})", false, msg_mode()).payload, "-1.5");
+    EXPECT_EQ(accepted(R"({"payload":true})", false, msg_mode()).payload, "true");
+    EXPECT_EQ(accepted(R"({"payload":null})", false, msg_mode()).payload, "null");
+}
+
+TEST(PlainFrameToPublish, MsgModeAbsentPayloadIsEmpty) {
+    const PublishRequest request = accepted(R"({"topic":"t","other":1})", false, msg_mode());
+    EXPECT_EQ(request.topic, "t");
+    EXPECT_EQ(request.payload, "");
+    EXPECT_FALSE(request.payload_is_binary);
+}
+
+TEST(PlainFrameToPublish, MsgModeRefusesBinaryFrames) {
+    const RequestError error = refused(R"({"payload":"hi"})", true, msg_mode());
+    EXPECT_EQ(error.code, error_code::bad_request);
+}
+
+TEST(PlainFrameToPublish, MsgModeRefusesNonJson) {
+    for (const std::string& frame :
+         {""s, "hello"s, "{"s, R"({"payload":"x",})"s, R"({"payload":"x"} trailing)"s,
+          "{\"payload\":\"\xff\"}"s /* invalid UTF-8 */}) {
+        EXPECT_EQ(refused(frame, false, msg_mode()).code, error_code::bad_json)
+            << ::testing::PrintToString(frame);
+    }
+}
+
+TEST(PlainFrameToPublish, MsgModeRefusesTrailingBytesAfterANul) {
+    // RapidJSON reads a NUL as the end of input; the bytes after it must not
+    // be silently ignored (parse_client_request refuses the same frames).
+    for (const std::string& frame : {"{\"payload\":\"x\"}\0"s, "{\"payload\":\"x\"}\0garbage"s,
+                                     "{\"topic\":\"t\"}\0{\"topic\":\"u\"}"s}) {
+        EXPECT_EQ(refused(frame, false, msg_mode()).code, error_code::bad_json)
+            << ::testing::PrintToString(frame);
+    }
+}
+
+TEST(PlainFrameToPublish, MsgModeRefusesNonObjects) {
+    for (const std::string& frame : {"[1,2]"s, "42"s, R"("text")"s, "null"s, "true"s}) {
+        EXPECT_EQ(refused(frame, false, msg_mode()).code, error_code::bad_json) << frame;
+    }
+}
+
+TEST(PlainFrameToPublish, MsgModeRefusesNonStringTopic) {
+    for (const std::string& frame : {R"({"topic":42,"payload":"x"})"s, R"({"topic":null})"s,
+                                     R"({"topic":["a"]})"s, R"({"topic":{"t":"a"}})"s}) {
+        const RequestError error = refused(frame, false, msg_mode());
+        EXPECT_EQ(error.code, error_code::bad_request) << frame;
+        EXPECT_NE(error.message.find("topic"), std::string::npos) << error.message;
+    }
+}
+
+// ------------------------------------------------------------ authorize_publish
+
+std::string allowed(const std::string& topic, const InboundOptions& options) {
+    auto result = authorize_publish(topic, options);
+    if (auto* error = std::get_if<RequestError>(&result)) {
+        ADD_FAILURE() << "refused '" << topic << "': " << error->code << ": " << error->message;
+        return {};
+    }
+    return std::get<std::string>(std::move(result));
+}
+
+RequestError not_allowed(const std::string& topic, const InboundOptions& options) {
+    auto result = authorize_publish(topic, options);
+    if (!std::holds_alternative<RequestError>(result)) {
+        ADD_FAILURE() << "allowed '" << topic << "' as '" << std::get<std::string>(result) << "'";
+        return {};
+    }
+    const RequestError error = std::get<RequestError>(std::move(result));
+    EXPECT_FALSE(error.message.empty());
+    return error;
+}
+
+TEST(AuthorizePublish, InvalidTopicIsRefused) {
+    InboundOptions options;
+    options.allow_publish = {"#"};
+    for (const std::string& topic : {""s, "a\0b"s, "\xff"s}) {
+        EXPECT_EQ(not_allowed(topic, options).code, error_code::invalid_topic)
+            << ::testing::PrintToString(topic);
+    }
+}
+
+TEST(AuthorizePublish, WildcardTopicIsRefused) {
+    InboundOptions options;
+    options.allow_publish = {"#"};
+    for (const std::string& topic : {"#"s, "a/+"s, "a/#"s, "+"s, "a/b+"s}) {
+        const RequestError error = not_allowed(topic, options);
+        EXPECT_EQ(error.code, error_code::invalid_topic) << topic;
+        EXPECT_NE(error.message.find(topic), std::string::npos) << error.message;
+    }
+}
+
+TEST(AuthorizePublish, AllowedByAMatchingFilter) {
+    InboundOptions options;
+    options.allow_publish = {"cmd/+/set", "chat/#"};
+    EXPECT_EQ(allowed("cmd/lamp/set", options), "cmd/lamp/set");
+    EXPECT_EQ(allowed("chat", options), "chat");
+    EXPECT_EQ(allowed("chat/room/1", options), "chat/room/1");
+}
+
+TEST(AuthorizePublish, RefusedWhenNoFilterMatches) {
+    InboundOptions options;
+    options.allow_publish = {"cmd/+/set", "chat/#"};
+    for (const std::string& topic : {"cmd/lamp"s, "cmd/lamp/set/x"s, "other"s, "Chat/x"s}) {
+        const RequestError error = not_allowed(topic, options);
+        EXPECT_EQ(error.code, error_code::not_allowed) << topic;
+        EXPECT_NE(error.message.find("'" + topic + "'"), std::string::npos) << error.message;
+    }
+}
+
+TEST(AuthorizePublish, EmptyAllowListRefusesEverything) {
+    const InboundOptions options;
+    ASSERT_TRUE(options.allow_publish.empty());
+    const RequestError error = not_allowed("anything", options);
+    EXPECT_EQ(error.code, error_code::not_allowed);
+    EXPECT_NE(error.message.find("'anything'"), std::string::npos) << error.message;
+}
+
+TEST(AuthorizePublish, HashDoesNotAllowDollarTopics) {
+    InboundOptions options;
+    options.allow_publish = {"#"};
+    EXPECT_EQ(allowed("a/b", options), "a/b");
+    EXPECT_EQ(not_allowed("$SYS/x", options).code, error_code::not_allowed);
+}
+
+TEST(AuthorizePublish, StripPrefixIsAddedBackBeforeMatching) {
+    InboundOptions options;
+    options.strip_prefix = "site/";
+    options.allow_publish = {"site/cmd/#"};
+    EXPECT_EQ(allowed("cmd/lamp", options), "site/cmd/lamp");
+
+    // The filter is on the MQTT topic: without the prefix it does not match.
+    options.allow_publish = {"cmd/#"};
+    const RequestError error = not_allowed("cmd/lamp", options);
+    EXPECT_EQ(error.code, error_code::not_allowed);
+    // The message names the MQTT topic, prefix included.
+    EXPECT_NE(error.message.find("'site/cmd/lamp'"), std::string::npos) << error.message;
+}
+
+}  // namespace
+}  // namespace mqttws

@@ -1,0 +1,202 @@
+// RetainedCache: the last retained message per topic, bounded in topics,
+// and what a new subscription gets replayed.
+#include "mqttws/retained_cache.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mqttws/message.hpp"
+
+namespace mqttws {
+namespace {
+
+// What a shard would keep per message: anything exposing message().
+struct TestOutbound {
+    Message msg;
+    const Message& message() const { return msg; }
+};
+using Entry = std::shared_ptr<const TestOutbound>;
+using Cache = RetainedCache<Entry>;
+
+Entry entry(std::string topic, std::string payload, bool retain = true,
+            std::optional<std::string> target = std::nullopt) {
+    auto out = std::make_shared<TestOutbound>();
+    out->msg.mqtt_topic = "site/" + topic;
+    out->msg.topic = std::move(topic);
+    out->msg.payload = std::move(payload);
+    out->msg.retain = retain;
+    out->msg.target_session = std::move(target);
+    return out;
+}
+
+std::vector<std::string> payloads(const std::vector<Entry>& entries) {
+    std::vector<std::string> out;
+    for (const auto& e : entries) out.push_back(e->message().payload);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<std::string> topics(const Cache& cache, const std::vector<std::string>& added,
+                                const std::vector<std::string>& held = {}) {
+    std::vector<Entry> out;
+    cache.collect(added, held, out);
+    std::vector<std::string> result;
+    for (const auto& e : out) result.push_back(e->message().topic);
+    std::sort(result.begin(), result.end());
+    return result;
+}
+
+using Topics = std::vector<std::string>;
+
+TEST(RetainedCache, StoresARetainedMessage) {
+    Cache cache(10);
+    EXPECT_EQ(cache.size(), 0u);
+    const Entry e = entry("a/b", "v1");
+    EXPECT_EQ(cache.update(e), RetainedUpdate::stored);
+    EXPECT_EQ(cache.size(), 1u);
+    std::vector<Entry> out;
+    cache.collect({"a/b"}, {}, out);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0], e);  // the very entry, shared, not a copy
+}
+
+TEST(RetainedCache, ReplacesTheEntryOfTheSameTopic) {
+    Cache cache(10);
+    ASSERT_EQ(cache.update(entry("a/b", "v1")), RetainedUpdate::stored);
+    ASSERT_EQ(cache.update(entry("a/c", "c1")), RetainedUpdate::stored);
+    EXPECT_EQ(cache.update(entry("a/b", "v2")), RetainedUpdate::stored);
+    EXPECT_EQ(cache.size(), 2u);
+    std::vector<Entry> out;
+    cache.collect({"a/b"}, {}, out);
+    EXPECT_EQ(payloads(out), (Topics{"v2"}));
+}
+
+TEST(RetainedCache, KeyedByMsgTopic) {
+    Cache cache(10);
+    auto first = std::make_shared<TestOutbound>();
+    first->msg = entry("x", "1")->message();
+    first->msg.mqtt_topic = "one/x";
+    auto second = std::make_shared<TestOutbound>();
+    second->msg = entry("x", "2")->message();
+    second->msg.mqtt_topic = "two/x";
+    ASSERT_EQ(cache.update(first), RetainedUpdate::stored);
+    ASSERT_EQ(cache.update(second), RetainedUpdate::stored);
+    EXPECT_EQ(cache.size(), 1u);
+    EXPECT_EQ(topics(cache, {"x"}), (Topics{"x"}));
+}
+
+TEST(RetainedCache, EmptyRetainedPayloadDeletes) {
+    Cache cache(10);
+    ASSERT_EQ(cache.update(entry("a/b", "v1")), RetainedUpdate::stored);
+    ASSERT_EQ(cache.update(entry("a/c", "c1")), RetainedUpdate::stored);
+    EXPECT_EQ(cache.update(entry("a/b", "")), RetainedUpdate::deleted);
+    EXPECT_EQ(cache.size(), 1u);
+    EXPECT_EQ(topics(cache, {"#"}), (Topics{"a/c"}));
+    // Deleting a topic that is not cached changes nothing.
+    EXPECT_EQ(cache.update(entry("never/seen", "")), RetainedUpdate::deleted);
+    EXPECT_EQ(cache.size(), 1u);
+}
+
+TEST(RetainedCache, NonRetainedMessagesAreNotCached) {
+    Cache cache(10);
+    EXPECT_EQ(cache.update(entry("a/b", "live", false)), RetainedUpdate::not_retained);
+    EXPECT_EQ(cache.size(), 0u);
+    // Nor do they replace or delete the retained state of their topic.
+    ASSERT_EQ(cache.update(entry("a/b", "state")), RetainedUpdate::stored);
+    EXPECT_EQ(cache.update(entry("a/b", "live", false)), RetainedUpdate::not_retained);
+    EXPECT_EQ(cache.update(entry("a/b", "", false)), RetainedUpdate::not_retained);
+    std::vector<Entry> out;
+    cache.collect({"a/b"}, {}, out);
+    EXPECT_EQ(payloads(out), (Topics{"state"}));
+}
+
+TEST(RetainedCache, TargetedMessagesAreNotCached) {
+    Cache cache(10);
+    EXPECT_EQ(cache.update(entry("a/b", "private", true, "S1")), RetainedUpdate::not_retained);
+    EXPECT_EQ(cache.size(), 0u);
+    EXPECT_TRUE(topics(cache, {"#"}).empty());
+    ASSERT_EQ(cache.update(entry("a/b", "public")), RetainedUpdate::stored);
+    EXPECT_EQ(cache.update(entry("a/b", "", true, "S1")), RetainedUpdate::not_retained);
+    EXPECT_EQ(cache.size(), 1u);
+}
+
+TEST(RetainedCache, FullAtCapacityButExistingTopicsStillReplaced) {
+    Cache cache(2);
+    ASSERT_EQ(cache.update(entry("a", "a1")), RetainedUpdate::stored);
+    ASSERT_EQ(cache.update(entry("b", "b1")), RetainedUpdate::stored);
+    EXPECT_EQ(cache.update(entry("c", "c1")), RetainedUpdate::full);
+    EXPECT_EQ(cache.size(), 2u);
+    EXPECT_EQ(topics(cache, {"#"}), (Topics{"a", "b"}));
+
+    // A topic already held is still updated when the cache is full.
+    EXPECT_EQ(cache.update(entry("a", "a2")), RetainedUpdate::stored);
+    std::vector<Entry> out;
+    cache.collect({"#"}, {}, out);
+    EXPECT_EQ(payloads(out), (Topics{"a2", "b1"}));
+
+    // A delete makes room again.
+    EXPECT_EQ(cache.update(entry("b", "")), RetainedUpdate::deleted);
+    EXPECT_EQ(cache.update(entry("c", "c1")), RetainedUpdate::stored);
+    EXPECT_EQ(topics(cache, {"#"}), (Topics{"a", "c"}));
+}
+
+TEST(RetainedCache, ZeroCapacityHoldsNothing) {
+    Cache cache(0);
+    EXPECT_EQ(cache.update(entry("a", "1")), RetainedUpdate::full);
+    EXPECT_EQ(cache.size(), 0u);
+}
+
+TEST(RetainedCache, CollectMatchesAnyAddedFilter) {
+    Cache cache(10);
+    for (const char* topic : {"a/b", "a/c", "a/b/c", "x/y", "z"}) {
+        ASSERT_EQ(cache.update(entry(topic, "p")), RetainedUpdate::stored);
+    }
+    EXPECT_EQ(topics(cache, {"a/+"}), (Topics{"a/b", "a/c"}));
+    EXPECT_EQ(topics(cache, {"a/#"}), (Topics{"a/b", "a/b/c", "a/c"}));
+    EXPECT_EQ(topics(cache, {"a/+", "x/#"}), (Topics{"a/b", "a/c", "x/y"}));
+    EXPECT_EQ(topics(cache, {"z", "z"}), (Topics{"z"}));  // once, though two filters match
+    EXPECT_TRUE(topics(cache, {"nothing/here"}).empty());
+    EXPECT_TRUE(topics(cache, {}).empty());
+}
+
+TEST(RetainedCache, CollectSkipsWhatHeldFiltersAlreadyMatch) {
+    Cache cache(10);
+    for (const char* topic : {"a/b", "a/c", "a/b/c", "x/y"}) {
+        ASSERT_EQ(cache.update(entry(topic, "p")), RetainedUpdate::stored);
+    }
+    EXPECT_EQ(topics(cache, {"a/#"}, {"a/c"}), (Topics{"a/b", "a/b/c"}));
+    EXPECT_EQ(topics(cache, {"a/#", "x/y"}, {"a/+"}), (Topics{"a/b/c", "x/y"}));
+    EXPECT_TRUE(topics(cache, {"a/+"}, {"#"}).empty());
+    EXPECT_EQ(topics(cache, {"#"}, {"nothing"}), (Topics{"a/b", "a/b/c", "a/c", "x/y"}));
+}
+
+TEST(RetainedCache, DollarTopicsAreNotMatchedByLeadingWildcards) {
+    Cache cache(10);
+    ASSERT_EQ(cache.update(entry("$SYS/load", "1")), RetainedUpdate::stored);
+    ASSERT_EQ(cache.update(entry("plain", "2")), RetainedUpdate::stored);
+    EXPECT_EQ(topics(cache, {"#"}), (Topics{"plain"}));
+    EXPECT_EQ(topics(cache, {"+/load"}), Topics{});
+    EXPECT_EQ(topics(cache, {"$SYS/#"}), (Topics{"$SYS/load"}));
+    EXPECT_EQ(topics(cache, {"$SYS/+"}), (Topics{"$SYS/load"}));
+    // A held '#' does not hide a $ topic either.
+    EXPECT_EQ(topics(cache, {"$SYS/#"}, {"#"}), (Topics{"$SYS/load"}));
+}
+
+TEST(RetainedCache, CollectReplacesWhatOutHeld) {
+    Cache cache(10);
+    ASSERT_EQ(cache.update(entry("a", "1")), RetainedUpdate::stored);
+    std::vector<Entry> out{entry("stale", "x"), entry("stale2", "y")};
+    cache.collect({"nothing"}, {}, out);
+    EXPECT_TRUE(out.empty());
+    cache.collect({"a"}, {}, out);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(out[0]->message().topic, "a");
+}
+
+}  // namespace
+}  // namespace mqttws
