@@ -285,9 +285,12 @@ void MqttLink::stop(std::chrono::milliseconds timeout) {
         if (client_->is_connected()) {
             // A clean exit says so itself; the will is only for a crash.
             if (!options_.status_topic.empty()) {
-                client_->publish(options_.status_topic, "offline", 7, 1, true)->wait_for(timeout);
+                waited_tokens_.push_back(
+                    client_->publish(options_.status_topic, "offline", 7, 1, true));
+                waited_tokens_.back()->wait_for(timeout);
             }
-            client_->disconnect(static_cast<int>(timeout.count()))->wait_for(timeout);
+            waited_tokens_.push_back(client_->disconnect(static_cast<int>(timeout.count())));
+            waited_tokens_.back()->wait_for(timeout);
         }
     } catch (const ::mqtt::exception& e) {
         spdlog::debug("mqtt: disconnect: {}", e.what());

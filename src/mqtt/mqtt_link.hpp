@@ -69,6 +69,9 @@ class MqttLink : public ws::ClientPublisher {
     LinkEvents events_;
     boost::asio::io_context& timers_;
     boost::asio::steady_timer retry_timer_;
+    // Tokens waited on from our thread: Paho may still be signalling them
+    // when the wait returns, so they outlive the client (declared first).
+    std::vector<::mqtt::token_ptr> waited_tokens_;
     std::unique_ptr<::mqtt::async_client> client_;
     ::mqtt::connect_options connect_options_;
     Listener connect_listener_;
