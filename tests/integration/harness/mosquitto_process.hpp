@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "harness/child_process.hpp"
+#include "harness/temp_dir.hpp"
+
+namespace mwb::it {
+
+// A private Mosquitto broker on a free 127.0.0.1 port: anonymous, no persistence, logging to a
+// file in its own temp dir. The constructor returns once the port accepts TCP connections.
+class MosquittoProcess {
+  public:
+    MosquittoProcess();
+    // Stops the broker (its own PID only); prints its log when the current test failed.
+    ~MosquittoProcess();
+    MosquittoProcess(const MosquittoProcess&) = delete;
+    MosquittoProcess& operator=(const MosquittoProcess&) = delete;
+
+    std::uint16_t port() const { return port_; }
+    std::string url() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
+    pid_t pid() const;
+    bool running() const;
+
+    // SIGKILL: the broker vanishes without a goodbye, like a crash.
+    void kill_hard();
+    // SIGTERM and wait for it to exit.
+    void stop();
+    // Starts it again on the same port (after kill_hard/stop) and waits until it accepts.
+    void restart();
+
+    std::string log() const;
+
+    static std::string binary();
+
+  private:
+    void write_config() const;
+    // Returns false when the broker exited before accepting (e.g. the port was taken).
+    bool start(const Deadline& deadline);
+
+    TempDir dir_;
+    std::uint16_t port_ = 0;
+    std::unique_ptr<ChildProcess> process_;
+};
+
+}  // namespace mwb::it
