@@ -2,10 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <csignal>
+#include <functional>
 #include <optional>
 
 #include "mqtt/mqtt_link.hpp"
@@ -42,12 +45,26 @@ int run_bridge(const Config& config) {
                  config.instance_id);
     link->start();
 
+    // Connection churn frees memory in every thread's malloc arena; glibc
+    // keeps it unless asked, so RSS would only ever grow. Hand it back.
+    boost::asio::steady_timer trim_timer(control);
+    std::function<void()> schedule_trim = [&] {
+        trim_timer.expires_after(std::chrono::seconds(15));
+        trim_timer.async_wait([&](const boost::system::error_code& ec) {
+            if (ec) return;
+            malloc_trim(0);
+            schedule_trim();
+        });
+    };
+    schedule_trim();
+
     boost::asio::signal_set signals(control, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
         spdlog::info("{}: closing clients and disconnecting",
                      signal == SIGINT ? "SIGINT" : "SIGTERM");
         server.shutdown();
+        trim_timer.cancel();
         work.reset();
         control.stop();
     });
