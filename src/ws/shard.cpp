@@ -75,6 +75,12 @@ Shard::Shard(unsigned index, ShardContext context)
         }
         return websocketpp::lib::error_code();
     });
+    server_.set_pong_handler([this](auto hdl, auto) {
+        const ConnectionPtr con = server_.get_con_from_hdl(hdl);
+        if (const auto it = clients_.find(con->client_id); it != clients_.end()) {
+            it->second.awaiting_pong = false;
+        }
+    });
     server_.set_validate_handler([this](auto hdl) { return on_validate(hdl); });
     server_.set_open_handler([this](auto hdl) { on_open(hdl); });
     server_.set_close_handler([this](auto hdl) { on_close(hdl); });
@@ -99,8 +105,10 @@ void Shard::schedule_pings() {
     ping_timer_.async_wait([this](const boost::system::error_code& error) {
         if (error || shutting_down_) return;
         for (auto& [id, client] : clients_) {
+            if (!client.open || client.awaiting_pong) continue;
             websocketpp::lib::error_code ec;
-            if (client.open) client.connection->ping("", ec);
+            client.connection->ping("", ec);
+            client.awaiting_pong = !ec;
         }
         schedule_pings();
     });

@@ -62,6 +62,10 @@ class Shard {
         std::vector<FramePtr> pending;  // frames routed before the handshake completed
         std::uint64_t pending_bytes = 0;
         std::uint64_t missed = 0;  // frames dropped for slowness, not yet reported
+        // websocketpp restarts the pong timer on every ping: while one is
+        // unanswered, no new ping, or a pong timeout above the ping interval
+        // would never fire.
+        bool awaiting_pong = false;
         std::string remote;
         std::string resource;
         std::chrono::steady_clock::time_point since;
