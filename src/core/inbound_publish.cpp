@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "mqttws/json_depth.hpp"
 #include "mqttws/topic_filter.hpp"
 
 namespace mqttws {
@@ -45,6 +46,11 @@ std::variant<PublishRequest, RequestError> plain_frame_to_publish(std::string_vi
     // RapidJSON reads a NUL byte as the end of input; JSON text never holds one.
     if (frame.find('\0') != std::string_view::npos) {
         return refuse(error_code::bad_json, "expected a JSON msg object: NUL byte in the frame");
+    }
+    // The payload is re-serialised below, recursively: bound the nesting first.
+    if (!json_within_depth(frame, max_request_depth)) {
+        return refuse(error_code::bad_json, "expected a JSON msg object at most " +
+                                                std::to_string(max_request_depth) + " levels deep");
     }
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(frame.data(),

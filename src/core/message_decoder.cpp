@@ -1,7 +1,8 @@
 #include "mqttws/message_decoder.hpp"
 
+#include "mqttws/json_depth.hpp"
+
 #include <rapidjson/document.h>
-#include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -23,26 +24,6 @@ namespace {
 // publisher must not be able to exhaust the stack with deep nesting.
 constexpr int max_unwrap_depth = 512;
 
-struct DepthLimit : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, DepthLimit> {
-    int depth = 0;
-    bool Default() { return true; }
-    bool StartObject() { return ++depth <= max_unwrap_depth; }
-    bool EndObject(rapidjson::SizeType) { return leave(); }
-    bool StartArray() { return ++depth <= max_unwrap_depth; }
-    bool EndArray(rapidjson::SizeType) { return leave(); }
-    bool leave() {
-        --depth;
-        return true;
-    }
-};
-
-bool within_depth(const std::string& json) {
-    DepthLimit limit;
-    rapidjson::Reader reader;
-    rapidjson::MemoryStream stream(json.data(), json.size());
-    return reader.Parse<rapidjson::kParseIterativeFlag>(stream, limit);
-}
-
 // A Node-RED flow publishing "entire message" sends the msg as JSON; when it
 // carries _session.id it is meant for that session, and the client gets the
 // inner payload and topic. False when the payload is nested too deep to
@@ -56,7 +37,7 @@ bool unwrap_session_msg(Message& msg) {
     if (session == doc.MemberEnd() || !session->value.IsObject()) return true;
     const auto id = session->value.FindMember("id");
     if (id == session->value.MemberEnd() || !id->value.IsString()) return true;
-    if (!within_depth(msg.payload)) return false;
+    if (!json_within_depth(msg.payload, max_unwrap_depth)) return false;
     msg.target_session.emplace(id->value.GetString(), id->value.GetStringLength());
 
     if (const auto topic = doc.FindMember("topic");

@@ -72,10 +72,6 @@ MqttLink::MqttLink(MqttOptions options, LinkEvents events, boost::asio::io_conte
     const bool keep_session = options_.session_expiry.count() > 0;
     if (version == MQTTVERSION_5) {
         builder.clean_start(!keep_session);
-        if (keep_session) {
-            builder.properties({{::mqtt::property::SESSION_EXPIRY_INTERVAL,
-                                 static_cast<int>(options_.session_expiry.count())}});
-        }
     } else {
         builder.clean_session(!keep_session);
     }
@@ -86,6 +82,12 @@ MqttLink::MqttLink(MqttOptions options, LinkEvents events, boost::asio::io_conte
     if (options_.username) builder.user_name(*options_.username);
     if (options_.password) builder.password(*options_.password);
     connect_options_ = builder.finalize();
+    if (version == MQTTVERSION_5 && keep_session) {
+        // Set on the final object: Paho C++ 1.2.0's builder leaves its
+        // properties pointing into the destroyed builder (paho.mqtt.cpp#362).
+        connect_options_.set_properties({{::mqtt::property::SESSION_EXPIRY_INTERVAL,
+                                          static_cast<int>(options_.session_expiry.count())}});
+    }
 
     connect_listener_.success = [](const ::mqtt::token&) {};
     connect_listener_.failure = [this](const ::mqtt::token& token) {

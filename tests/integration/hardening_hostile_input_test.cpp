@@ -54,6 +54,8 @@ class HardeningHostileInputTest : public BridgeTest {
         return socket;
     }
 
+    void ExpectDeepMsgFrameSurvived(std::size_t depth);
+
     // Sends `frame` (as raw bytes after the handshake) and expects a close frame with `code`.
     void ExpectClosedWith(const std::string& subprotocol, std::uint8_t opcode,
                           const std::string& payload, bool fin, int code) {
@@ -134,27 +136,39 @@ TEST_F(HardeningHostileInputTest, NonJsonFrameUnderSendMsgGetsAnErrorAndIsNotPub
     EXPECT_EQ(client.state(), WsConnection::State::open) << client.describe();
 }
 
-TEST_F(HardeningHostileInputTest, DeeplyNestedMsgFrameUnderSendMsgDoesNotTakeTheBridgeDown) {
-    start({"--send", "msg", "--allow-publish", "mqtt-ws-bridge/in/#", "--subscribe", "alive"});
+// A msg frame whose payload is valid JSON nested `depth` levels deep: the bridge refuses it with
+// an error or publishes it, and either way survives and goes on serving the client.
+void HardeningHostileInputTest::ExpectDeepMsgFrameSurvived(std::size_t depth) {
     MqttSubscriber inbound(broker().url());
     inbound.subscribe("mqtt-ws-bridge/in/#");
     WsConnection& client = connect("/ws");
 
-    // Valid JSON, 30,000 levels deep, just under the 64 KiB frame limit: refused with an error
-    // or published, either way the bridge must survive it.
-    constexpr std::size_t kDepth = 30'000;
-    client.send_text(R"({"payload":)" + std::string(kDepth, '[') + std::string(kDepth, ']') + "}");
+    client.send_text(R"({"payload":)" + std::string(depth, '[') + std::string(depth, ']') + "}");
     client.send_text(R"({"payload":"after the deep one"})");
     const Deadline published(kDelivery);
     bool after = false;
     while (!after) {
         mqtt::const_message_ptr message = inbound.next_message(published);
         ASSERT_TRUE(message) << "the frame after the deep one was not published; "
-                             << client.describe();
+                             << client.describe()
+                             << (bridge().running() ? "" : "; the bridge is gone");
         after = message->to_string() == "after the deep one";
     }
     EXPECT_EQ(client.state(), WsConnection::State::open) << client.describe();
     ExpectStillServing(1);
+}
+
+TEST_F(HardeningHostileInputTest, DeeplyNestedMsgFrameUnderSendMsgDoesNotTakeTheBridgeDown) {
+    // 30,000 levels: just under the default 64 KiB frame limit.
+    start({"--send", "msg", "--allow-publish", "mqtt-ws-bridge/in/#", "--subscribe", "alive"});
+    ExpectDeepMsgFrameSurvived(30'000);
+}
+
+TEST_F(HardeningHostileInputTest, VeryDeeplyNestedMsgFrameWithALargerFrameLimit) {
+    // A deployment that allows bigger frames: 1,000,000 levels in a 2 MB frame.
+    start({"--send", "msg", "--allow-publish", "mqtt-ws-bridge/in/#", "--subscribe", "alive",
+           "--max-message-size", "4MiB"});
+    ExpectDeepMsgFrameSurvived(1'000'000);
 }
 
 TEST_F(HardeningHostileInputTest, GarbageHttpGets400AndTheBridgeServesOthers) {
