@@ -1,5 +1,7 @@
 #include "ws/ws_server.hpp"
 
+#include <websocketpp/common/network.hpp>
+
 #include "mqttws/prometheus_text.hpp"
 #include "mqttws/session_id.hpp"
 
@@ -21,6 +23,11 @@ std::error_code WsServer::start() {
     for (auto& shard : shards_) {
         if (auto ec = shard->listen()) return ec;
     }
+    // websocketpp's byte-order helper sets a function-local static on first
+    // use, unsynchronised: every frame header (ours, pings, closes) calls it.
+    // Settle it here, before any shard thread exists (ThreadSanitizer saw
+    // two shards race on it).
+    (void)websocketpp::lib::net::_htonll(1);
     for (auto& shard : shards_) threads_.emplace_back([s = shard.get()] { s->run(); });
     return {};
 }
