@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install every Debian (bookworm) package the build, the tests and the local run need.
+# Install every Debian (bookworm) package the build, the tests and the local run need,
+# plus any packages named as arguments (one job's extras, e.g. the fuzzers' clang).
 # Idempotent and silent when everything is already installed, so other scripts can call
 # it on every run.
 set -euo pipefail
@@ -26,7 +27,8 @@ missing_packages() {
 
 main() {
   local missing=()
-  mapfile -t missing < <(missing_packages "${PACKAGES[@]}")
+  # Extra packages for one job (e.g. the fuzzers' clang) come as arguments.
+  mapfile -t missing < <(missing_packages "${PACKAGES[@]}" "$@")
   ((${#missing[@]} == 0)) && return 0
 
   if ((EUID != 0)); then

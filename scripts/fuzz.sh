@@ -8,7 +8,8 @@ set -euo pipefail
 seconds=${1:-30}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-scripts/deps.sh
+# clang and libFuzzer are needed here only, not by the build or the tests.
+scripts/deps.sh clang libfuzzer-14-dev libclang-rt-14-dev
 
 build=build-fuzz
 CXX=clang++ CC=clang cmake -S . -B "$build" -DMWB_FUZZ=ON -DMWB_BUILD_TESTS=OFF \
