@@ -6,7 +6,14 @@
 
 namespace mqttws {
 
-// True when `json` parses and nests at most `max_depth` arrays/objects.
-bool json_within_depth(std::string_view json, int max_depth);
+enum class JsonDepth { ok, too_deep, invalid };
+
+// Whether `json` parses (UTF-8 checked) and nests at most `max_depth`
+// arrays/objects.
+JsonDepth check_json_depth(std::string_view json, int max_depth);
+
+inline bool json_within_depth(std::string_view json, int max_depth) {
+    return check_json_depth(json, max_depth) == JsonDepth::ok;
+}
 
 }  // namespace mqttws

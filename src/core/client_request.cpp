@@ -2,11 +2,11 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
-#include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "mqttws/base64.hpp"
+#include "mqttws/json_depth.hpp"
 #include "mqttws/topic_filter.hpp"
 
 namespace mqttws {
@@ -15,26 +15,6 @@ namespace {
 
 constexpr unsigned parse_flags =
     rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
-
-// Rejects nesting beyond max_request_depth before a DOM is built: the
-// iterative parser cannot overflow the stack, but freeing a deep DOM can.
-struct DepthLimit : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, DepthLimit> {
-    int depth = 0;
-    bool too_deep = false;
-    bool Default() { return true; }
-    bool StartObject() { return enter(); }
-    bool EndObject(rapidjson::SizeType) { return leave(); }
-    bool StartArray() { return enter(); }
-    bool EndArray(rapidjson::SizeType) { return leave(); }
-    bool enter() {
-        too_deep = ++depth > max_request_depth;
-        return !too_deep;
-    }
-    bool leave() {
-        --depth;
-        return true;
-    }
-};
 
 std::string to_json(const rapidjson::Value& value) {
     rapidjson::StringBuffer buffer;
@@ -146,24 +126,17 @@ std::variant<ClientRequest, RequestError> parse_client_request(std::string_view 
     if (frame.find('\0') != std::string_view::npos) {
         return fail("null", error_code::bad_json, "not valid JSON: NUL byte in the frame");
     }
-    {
-        DepthLimit limit;
-        rapidjson::Reader reader;
-        rapidjson::MemoryStream stream(frame.data(), frame.size());
-        if (!reader.Parse<parse_flags>(stream, limit)) {
-            if (limit.too_deep) {
-                return fail(
-                    "null", error_code::bad_json,
+    if (check_json_depth(frame, max_request_depth) == JsonDepth::too_deep) {
+        return fail("null", error_code::bad_json,
                     "JSON nested deeper than " + std::to_string(max_request_depth) + " levels");
-            }
-            return fail("null", error_code::bad_json,
-                        std::string("not valid JSON: ") +
-                            rapidjson::GetParseError_En(reader.GetParseErrorCode()));
-        }
     }
     rapidjson::Document doc;
     doc.Parse<parse_flags>(frame.data(), frame.size());
-    if (doc.HasParseError()) return fail("null", error_code::bad_json, "not valid JSON");
+    if (doc.HasParseError()) {
+        return fail(
+            "null", error_code::bad_json,
+            std::string("not valid JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()));
+    }
     if (!doc.IsObject()) {
         return fail("null", error_code::bad_request, "a request must be a JSON object");
     }

@@ -11,9 +11,14 @@ struct DepthLimit : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, DepthLimit> 
     int max_depth;
     int depth = 0;
     bool Default() { return true; }
-    bool StartObject() { return ++depth <= max_depth; }
+    bool too_deep = false;
+    bool StartObject() { return enter(); }
     bool EndObject(rapidjson::SizeType) { return leave(); }
-    bool StartArray() { return ++depth <= max_depth; }
+    bool StartArray() { return enter(); }
+    bool enter() {
+        too_deep = ++depth > max_depth;
+        return !too_deep;
+    }
     bool EndArray(rapidjson::SizeType) { return leave(); }
     bool leave() {
         --depth;
@@ -23,11 +28,14 @@ struct DepthLimit : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, DepthLimit> 
 
 }  // namespace
 
-bool json_within_depth(std::string_view json, int max_depth) {
+JsonDepth check_json_depth(std::string_view json, int max_depth) {
     DepthLimit limit(max_depth);
     rapidjson::Reader reader;
     rapidjson::MemoryStream stream(json.data(), json.size());
-    return reader.Parse<rapidjson::kParseIterativeFlag>(stream, limit);
+    constexpr unsigned flags =
+        rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+    if (reader.Parse<flags>(stream, limit)) return JsonDepth::ok;
+    return limit.too_deep ? JsonDepth::too_deep : JsonDepth::invalid;
 }
 
 }  // namespace mqttws
