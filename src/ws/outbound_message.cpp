@@ -7,8 +7,8 @@ namespace mqttws::ws {
 FramePtr make_prepared_frame(websocketpp::frame::opcode::value opcode, const std::string& payload) {
     namespace frame = websocketpp::frame;
     // The manager is only a recycling hint; messages outlive it safely.
-    auto frame_ptr = std::make_shared<ShardConfig::message_type>(
-        ShardConfig::con_msg_manager_type::ptr(), opcode, 0);
+    auto frame_ptr =
+        std::make_shared<FrameMessage>(PlainConfig::con_msg_manager_type::ptr(), opcode, 0);
     const frame::basic_header header(opcode, payload.size(), true, false);
     const frame::extended_header extended(payload.size());
     frame_ptr->set_header(frame::prepare_header(header, extended));

@@ -1,10 +1,12 @@
 // websocketpp configuration for one shard: a single thread owns the
 // endpoint and all its connections, so websocketpp's locks and strands are
-// pure overhead and are switched off.
+// pure overhead and are switched off. One configuration per transport
+// (plain TCP or TLS); everything else is shared.
 #pragma once
 
+#include <type_traits>
 #include <websocketpp/concurrency/none.hpp>
-#include <websocketpp/config/asio_no_tls.hpp>
+#include <websocketpp/config/asio.hpp>
 #include <websocketpp/server.hpp>
 
 #include "mqttws/subscription_index.hpp"
@@ -17,8 +19,9 @@ struct ConnectionSlot {
     ClientId client_id = 0;
 };
 
-struct ShardConfig : public websocketpp::config::asio {
-    typedef ShardConfig type;
+template <typename SocketType>
+struct BasicShardConfig : public websocketpp::config::asio {
+    typedef BasicShardConfig<SocketType> type;
     typedef websocketpp::config::asio base;
 
     typedef websocketpp::concurrency::none concurrency_type;
@@ -33,12 +36,12 @@ struct ShardConfig : public websocketpp::config::asio {
     typedef ConnectionSlot connection_base;
 
     struct transport_config : public base::transport_config {
-        typedef type::concurrency_type concurrency_type;
-        typedef type::alog_type alog_type;
-        typedef type::elog_type elog_type;
-        typedef type::request_type request_type;
-        typedef type::response_type response_type;
-        typedef websocketpp::transport::asio::basic_socket::endpoint socket_type;
+        typedef typename type::concurrency_type concurrency_type;
+        typedef typename type::alog_type alog_type;
+        typedef typename type::elog_type elog_type;
+        typedef typename type::request_type request_type;
+        typedef typename type::response_type response_type;
+        typedef SocketType socket_type;
         static const bool enable_multithreading = false;
     };
     typedef websocketpp::transport::asio::endpoint<transport_config> transport_type;
@@ -48,8 +51,13 @@ struct ShardConfig : public websocketpp::config::asio {
     static const size_t connection_read_buffer_size = 16384;
 };
 
-using Server = websocketpp::server<ShardConfig>;
-using ConnectionPtr = Server::connection_ptr;
-using FramePtr = ShardConfig::message_type::ptr;
+using PlainConfig = BasicShardConfig<websocketpp::transport::asio::basic_socket::endpoint>;
+using TlsConfig = BasicShardConfig<websocketpp::transport::asio::tls_socket::endpoint>;
+
+// Prepared frames are built once per message and shared by every shard,
+// plain or TLS: both transports must agree on the frame type.
+static_assert(std::is_same_v<PlainConfig::message_type, TlsConfig::message_type>);
+using FrameMessage = PlainConfig::message_type;
+using FramePtr = FrameMessage::ptr;
 
 }  // namespace mqttws::ws

@@ -25,6 +25,7 @@ WireForm form_for(bool protocol, bool send_msg) {
     return send_msg ? WireForm::msg_json : WireForm::payload;
 }
 
+template <typename ConnectionPtr>
 bool requested_protocol_mode(const ConnectionPtr& con) {
     const auto& requested = con->get_requested_subprotocols();
     return std::find(requested.begin(), requested.end(), protocol_subprotocol) != requested.end();
@@ -41,7 +42,8 @@ std::string_view outcome_code(PublishOutcome outcome) {
 
 }  // namespace
 
-Shard::Shard(unsigned index, ShardContext context)
+template <typename Config>
+BasicShard<Config>::BasicShard(unsigned index, ShardContext context)
     : index_(index),
       context_(std::move(context)),
       options_(context_.options),
@@ -89,7 +91,8 @@ Shard::Shard(unsigned index, ShardContext context)
     server_.set_http_handler([this](auto hdl) { on_http(hdl); });
 }
 
-std::error_code Shard::listen() {
+template <typename Config>
+std::error_code BasicShard<Config>::listen() {
     boost::system::error_code ec;
     const auto address = boost::asio::ip::make_address(options_.listen_host, ec);
     if (ec) return std::make_error_code(std::errc::invalid_argument);
@@ -100,7 +103,8 @@ std::error_code Shard::listen() {
     return {};
 }
 
-void Shard::schedule_pings() {
+template <typename Config>
+void BasicShard<Config>::schedule_pings() {
     ping_timer_.expires_after(options_.ping_interval);
     ping_timer_.async_wait([this](const boost::system::error_code& error) {
         if (error || shutting_down_) return;
@@ -114,7 +118,8 @@ void Shard::schedule_pings() {
     });
 }
 
-void Shard::run() {
+template <typename Config>
+void BasicShard<Config>::run() {
     schedule_pings();
     // A handler that throws must not take the other clients down with it.
     for (;;) {
@@ -127,11 +132,13 @@ void Shard::run() {
     }
 }
 
-void Shard::post_message(OutboundMessagePtr message) {
+template <typename Config>
+void BasicShard<Config>::post_message(OutboundMessagePtr message) {
     boost::asio::post(io_, [this, message = std::move(message)] { deliver(message); });
 }
 
-void Shard::post_status(bool mqtt_connected) {
+template <typename Config>
+void BasicShard<Config>::post_status(bool mqtt_connected) {
     boost::asio::post(io_, [this, mqtt_connected] {
         const std::string frame = encode_status(mqtt_connected);
         for (auto& [id, client] : clients_) {
@@ -140,7 +147,8 @@ void Shard::post_status(bool mqtt_connected) {
     });
 }
 
-void Shard::post_shutdown() {
+template <typename Config>
+void BasicShard<Config>::post_shutdown() {
     boost::asio::post(io_, [this] {
         if (shutting_down_) return;
         shutting_down_ = true;
@@ -163,12 +171,15 @@ void Shard::post_shutdown() {
     });
 }
 
-void Shard::finish_shutdown_if_idle() {
+template <typename Config>
+void BasicShard<Config>::finish_shutdown_if_idle() {
     if (shutting_down_ && clients_.empty()) shutdown_timer_.cancel();
 }
 
-bool Shard::refuse(const ConnectionPtr& con, websocketpp::http::status_code::value code,
-                   const std::string& reason, Counters::Counter& counter) {
+template <typename Config>
+bool BasicShard<Config>::refuse(const ConnectionPtr& con,
+                                websocketpp::http::status_code::value code,
+                                const std::string& reason, Counters::Counter& counter) {
     bump(counter);
     con->set_status(code);
     con->replace_header("Content-Type", "text/plain; charset=utf-8");
@@ -178,7 +189,8 @@ bool Shard::refuse(const ConnectionPtr& con, websocketpp::http::status_code::val
     return false;
 }
 
-bool Shard::on_validate(websocketpp::connection_hdl hdl) {
+template <typename Config>
+bool BasicShard<Config>::on_validate(websocketpp::connection_hdl hdl) {
     const ConnectionPtr con = server_.get_con_from_hdl(hdl);
     if (shutting_down_) {
         return refuse(con, status::service_unavailable, "server shutting down",
@@ -228,7 +240,8 @@ bool Shard::on_validate(websocketpp::connection_hdl hdl) {
     return true;
 }
 
-void Shard::on_open(websocketpp::connection_hdl hdl) {
+template <typename Config>
+void BasicShard<Config>::on_open(websocketpp::connection_hdl hdl) {
     const ConnectionPtr con = server_.get_con_from_hdl(hdl);
     const auto it = clients_.find(con->client_id);
     if (it == clients_.end()) return;
@@ -256,11 +269,13 @@ void Shard::on_open(websocketpp::connection_hdl hdl) {
     announce("connect", con->client_id, client);
 }
 
-void Shard::on_close(websocketpp::connection_hdl hdl) {
+template <typename Config>
+void BasicShard<Config>::on_close(websocketpp::connection_hdl hdl) {
     forget(server_.get_con_from_hdl(hdl));
 }
 
-void Shard::forget(const ConnectionPtr& con) {
+template <typename Config>
+void BasicShard<Config>::forget(const ConnectionPtr& con) {
     const ClientId id = con->client_id;
     if (id == 0) return;  // refused at the handshake
     con->client_id = 0;
@@ -282,13 +297,15 @@ void Shard::forget(const ConnectionPtr& con) {
     finish_shutdown_if_idle();
 }
 
-void Shard::announce(const char* event, ClientId id, const Client& client) {
+template <typename Config>
+void BasicShard<Config>::announce(const char* event, ClientId id, const Client& client) {
     if (!context_.publisher) return;
     context_.publisher->publish_event(encode_connection_event(
         event, client.session_id, client.remote, path_of(client.resource), router_.filters_of(id)));
 }
 
-void Shard::on_http(websocketpp::connection_hdl hdl) {
+template <typename Config>
+void BasicShard<Config>::on_http(websocketpp::connection_hdl hdl) {
     const ConnectionPtr con = server_.get_con_from_hdl(hdl);
     const std::string path = path_of(con->get_resource());
     if (path == "/healthz") {
@@ -315,7 +332,8 @@ void Shard::on_http(websocketpp::connection_hdl hdl) {
     con->set_body("not found\n");
 }
 
-void Shard::deliver(const OutboundMessagePtr& message) {
+template <typename Config>
+void BasicShard<Config>::deliver(const OutboundMessagePtr& message) {
     const Message& msg = message->message();
     if (retained_.update(message) == RetainedUpdate::full) {
         bump(counters_.retained_cache_full);
@@ -332,7 +350,8 @@ void Shard::deliver(const OutboundMessagePtr& message) {
     }
 }
 
-void Shard::send_frame(Client& client, const FramePtr& frame) {
+template <typename Config>
+void BasicShard<Config>::send_frame(Client& client, const FramePtr& frame) {
     const std::uint64_t size = frame->get_header().size() + frame->get_payload().size();
     if (!client.open) {
         if (client.pending_bytes + size > options_.max_buffered_bytes) {
@@ -367,7 +386,8 @@ void Shard::send_frame(Client& client, const FramePtr& frame) {
     }
 }
 
-void Shard::write(Client& client, const FramePtr& frame) {
+template <typename Config>
+void BasicShard<Config>::write(Client& client, const FramePtr& frame) {
     if (websocketpp::lib::error_code ec = client.connection->send(frame)) {
         return;  // closing: the close handler cleans up
     }
@@ -375,7 +395,8 @@ void Shard::write(Client& client, const FramePtr& frame) {
     bump(counters_.bytes_out, frame->get_payload().size());
 }
 
-void Shard::close_slow(Client& client) {
+template <typename Config>
+void BasicShard<Config>::close_slow(Client& client) {
     bump(counters_.closed_slow);
     spdlog::info("session {}: closing slow client ({} bytes queued, limit {})", client.session_id,
                  client.connection->get_buffered_amount(), options_.max_buffered_bytes);
@@ -387,12 +408,14 @@ void Shard::close_slow(Client& client) {
     client.pending_bytes = options_.max_buffered_bytes;
 }
 
-void Shard::send_text(Client& client, const std::string& text) {
+template <typename Config>
+void BasicShard<Config>::send_text(Client& client, const std::string& text) {
     send_frame(client, make_prepared_frame(websocketpp::frame::opcode::text, text));
 }
 
-SubscribeResult Shard::subscribe(ClientId id, Client& client,
-                                 const std::vector<std::string>& filters) {
+template <typename Config>
+SubscribeResult BasicShard<Config>::subscribe(ClientId id, Client& client,
+                                              const std::vector<std::string>& filters) {
     const std::vector<std::string> held = router_.filters_of(id);
     const SubscribeResult result = router_.subscribe(id, filters);
     if (result != SubscribeResult::ok) return result;
@@ -406,7 +429,8 @@ SubscribeResult Shard::subscribe(ClientId id, Client& client,
     return result;
 }
 
-void Shard::on_message(websocketpp::connection_hdl hdl, ShardConfig::message_type::ptr frame) {
+template <typename Config>
+void BasicShard<Config>::on_message(websocketpp::connection_hdl hdl, FramePtr frame) {
     const ConnectionPtr con = server_.get_con_from_hdl(hdl);
     const auto it = clients_.find(con->client_id);
     if (it == clients_.end()) return;
@@ -418,7 +442,8 @@ void Shard::on_message(websocketpp::connection_hdl hdl, ShardConfig::message_typ
     }
 }
 
-void Shard::handle_request(ClientId id, Client& client, const std::string& frame) {
+template <typename Config>
+void BasicShard<Config>::handle_request(ClientId id, Client& client, const std::string& frame) {
     auto parsed = parse_client_request(frame);
     if (auto* error = std::get_if<RequestError>(&parsed)) {
         bump(counters_.protocol_errors);
@@ -455,7 +480,8 @@ void Shard::handle_request(ClientId id, Client& client, const std::string& frame
     }
 }
 
-void Shard::handle_plain_frame(Client& client, const std::string& frame, bool binary) {
+template <typename Config>
+void BasicShard<Config>::handle_plain_frame(Client& client, const std::string& frame, bool binary) {
     auto request = plain_frame_to_publish(frame, binary, client.session_id, options_.inbound);
     if (auto* error = std::get_if<RequestError>(&request)) {
         bump(counters_.publish_refused);
@@ -470,8 +496,9 @@ void Shard::handle_plain_frame(Client& client, const std::string& frame, bool bi
             std::nullopt);
 }
 
-void Shard::publish(ClientId id, Client& client, PublishRequest request,
-                    std::optional<std::string> id_json) {
+template <typename Config>
+void BasicShard<Config>::publish(ClientId id, Client& client, PublishRequest request,
+                                 std::optional<std::string> id_json) {
     auto topic = authorize_publish(request.topic, options_.inbound);
     if (auto* error = std::get_if<RequestError>(&topic)) {
         bump(counters_.publish_refused);
@@ -518,6 +545,14 @@ void Shard::publish(ClientId id, Client& client, PublishRequest request,
                                       : encode_error(*id_json, outcome_code(outcome), detail));
         });
     });
+}
+
+template class BasicShard<PlainConfig>;
+template class BasicShard<TlsConfig>;
+
+std::unique_ptr<Shard> make_shard(unsigned index, ShardContext context, bool tls) {
+    if (tls) return std::make_unique<BasicShard<TlsConfig>>(index, std::move(context));
+    return std::make_unique<BasicShard<PlainConfig>>(index, std::move(context));
 }
 
 }  // namespace mqttws::ws

@@ -2,6 +2,10 @@
 // listening on the shared port (SO_REUSEPORT), the connections it accepted,
 // its own Router and retained cache. Everything here runs on the shard's
 // thread; other threads reach it only through the post_* functions.
+//
+// The endpoint's transport (plain TCP or TLS) is a websocketpp template
+// parameter, so the shard is a template over it; the server holds shards
+// through the transport-neutral Shard interface.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -38,22 +42,43 @@ struct ShardContext {
 
 class Shard {
   public:
-    Shard(unsigned index, ShardContext context);
-    Shard(const Shard&) = delete;
-    Shard& operator=(const Shard&) = delete;
+    virtual ~Shard() = default;
 
     // Binds and starts accepting; call before run().
-    std::error_code listen();
+    virtual std::error_code listen() = 0;
     // Runs the shard's loop on the calling thread until shutdown completes.
-    void run();
+    virtual void run() = 0;
 
-    void post_message(OutboundMessagePtr message);
-    void post_status(bool mqtt_connected);
-    void post_shutdown();
+    virtual void post_message(OutboundMessagePtr message) = 0;
+    virtual void post_status(bool mqtt_connected) = 0;
+    virtual void post_shutdown() = 0;
 
-    const Counters& counters() const { return counters_; }
+    virtual const Counters& counters() const = 0;
+};
+
+// A shard serving plain ws:// (PlainConfig) or wss:// (TlsConfig).
+std::unique_ptr<Shard> make_shard(unsigned index, ShardContext context, bool tls);
+
+template <typename Config>
+class BasicShard final : public Shard {
+  public:
+    BasicShard(unsigned index, ShardContext context);
+    BasicShard(const BasicShard&) = delete;
+    BasicShard& operator=(const BasicShard&) = delete;
+
+    std::error_code listen() override;
+    void run() override;
+
+    void post_message(OutboundMessagePtr message) override;
+    void post_status(bool mqtt_connected) override;
+    void post_shutdown() override;
+
+    const Counters& counters() const override { return counters_; }
 
   private:
+    using Server = websocketpp::server<Config>;
+    using ConnectionPtr = typename Server::connection_ptr;
+
     struct Client {
         ConnectionPtr connection;
         std::string session_id;
@@ -74,7 +99,7 @@ class Shard {
     bool on_validate(websocketpp::connection_hdl hdl);
     void on_open(websocketpp::connection_hdl hdl);
     void on_close(websocketpp::connection_hdl hdl);
-    void on_message(websocketpp::connection_hdl hdl, ShardConfig::message_type::ptr frame);
+    void on_message(websocketpp::connection_hdl hdl, FramePtr frame);
     void on_http(websocketpp::connection_hdl hdl);
     bool refuse(const ConnectionPtr& con, websocketpp::http::status_code::value status,
                 const std::string& reason, Counters::Counter& counter);

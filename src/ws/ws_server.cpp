@@ -10,7 +10,7 @@ namespace mqttws::ws {
 WsServer::WsServer(WsOptions options, ClientPublisher* publisher) : options_(std::move(options)) {
     for (unsigned i = 0; i < options_.threads; ++i) {
         ShardContext context{options_, state_, publisher, [this] { return render_metrics(); }};
-        shards_.push_back(std::make_unique<Shard>(i, std::move(context)));
+        shards_.push_back(make_shard(i, std::move(context), /*tls=*/false));
     }
 }
 
