@@ -8,6 +8,9 @@ import { BridgeClient, defaultUrl } from './client.js';
 import { formatPayload, NewestQueue, TopicRates, parseMetrics, summarizeMetrics } from './console-model.js';
 
 const MAX_ROWS = 500;
+// At most ten table updates a second: nobody reads faster, and each update
+// shifts every visible row (layout and paint), whatever the number of rows.
+const MIN_RENDER_INTERVAL_MS = 100;
 const METRICS_EVERY_MS = 5000;
 const STORAGE_KEY = 'mqtt-ws-bridge.console.filters';
 
@@ -21,6 +24,7 @@ let received = 0;
 let dropped = 0;
 let paused = false;
 let frameRequested = false;
+let lastRender = -Infinity;
 const active = new Set();    // filters the bridge acked on this connection
 const removing = new Set();  // unsubscribed, not yet acked
 
@@ -156,45 +160,55 @@ function requestRender() {
   requestAnimationFrame(render);
 }
 
-function cell(text, className) {
-  const td = document.createElement('td');
-  if (className) td.className = className;
-  td.textContent = text;
-  return td;
+function cell(tag, text, className) {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  element.textContent = text;
+  return element;
 }
 
+// One message as a grid row of divs, not a <tr>: rows can then skip
+// rendering while off screen (content-visibility), which keeps 500 kept
+// rows cheap when new ones push them down every frame.
 function row({ time, msg }) {
-  const tr = document.createElement('tr');
-  const payload = document.createElement('td');
-  const pre = document.createElement('pre');
-  pre.textContent = formatPayload(msg);
-  payload.append(pre);
-  tr.append(
-    cell(time.toTimeString().slice(0, 8) + '.' + String(time.getMilliseconds()).padStart(3, '0'),
+  const element = document.createElement('div');
+  element.className = 'msg';
+  element.setAttribute('role', 'row');
+  const payload = document.createElement('div');
+  payload.className = 'payload';
+  payload.append(cell('pre', formatPayload(msg)));
+  element.append(
+    cell('span', time.toTimeString().slice(0, 8) + '.' + String(time.getMilliseconds()).padStart(3, '0'),
       'time'),
-    cell(msg.topic, 'topic'),
+    cell('span', msg.topic, 'topic'),
     payload,
-    cell(String(msg.qos ?? ''), 'qos'),
-    cell(msg.retain ? 'retained' : '', 'retain'));
-  return tr;
+    cell('span', String(msg.qos ?? ''), 'qos'),
+    cell('span', msg.retain ? 'retained' : '', 'retain'));
+  for (const child of element.children) child.setAttribute('role', 'cell');
+  return element;
 }
 
-function render() {
+function render(now) {
   frameRequested = false;
   if (paused) return;
+  if (now - lastRender < MIN_RENDER_INTERVAL_MS) {
+    requestRender();
+    return;
+  }
+  lastRender = now;
   const batch = queue.take();
   if (batch.length > 0) {
     const fragment = document.createDocumentFragment();
     for (let i = batch.length - 1; i >= 0; i -= 1) fragment.append(row(batch[i]));
     const body = $('message-rows');
     body.prepend(fragment);
-    while (body.rows.length > MAX_ROWS) body.lastElementChild.remove();
+    while (body.childElementCount > MAX_ROWS) body.lastElementChild.remove();
   }
   updateCount();
 }
 
 function updateCount() {
-  const parts = [`${received} received`, `${$('message-rows').rows.length} shown`];
+  const parts = [`${received} received`, `${$('message-rows').childElementCount} shown`];
   if (queue.skipped > 0) parts.push(`${queue.skipped} not drawn`);
   if (dropped > 0) parts.push(`${dropped} dropped by the bridge (slow client)`);
   if (paused && queue.length > 0) parts.push(`${queue.length} waiting`);
@@ -223,7 +237,7 @@ setInterval(() => {
   $('total-rate').textContent = `${total.toFixed(1)} msg/s`;
   $('rate-rows').replaceChildren(...rows.map(({ topic, rate }) => {
     const tr = document.createElement('tr');
-    tr.append(cell(topic, 'topic'), cell(`${rate.toFixed(1)}/s`, 'rate'));
+    tr.append(cell('td', topic, 'topic'), cell('td', `${rate.toFixed(1)}/s`, 'rate'));
     return tr;
   }));
   if (paused) updateCount();
