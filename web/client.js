@@ -84,7 +84,8 @@ export class BridgeClient {
     this.state = 'closed';
     this.filters = new Set();    // what to (re)subscribe after every connect
     this.handlers = new Map();
-    this.pending = new Map();    // op id -> {resolve, reject}
+    this.pending = new Map();    // op id -> {resolve, reject}: sent, awaiting ack or error
+    this.queued = [];            // ops made while not connected, sent after the next welcome
     this.requests = [];          // pending request() answers, oldest first
     this.nextId = 1;
     this.attempt = 0;
@@ -129,10 +130,13 @@ export class BridgeClient {
     socket.onerror = () => {};
   }
 
-  // Closes for good: no reconnect until connect() is called again.
+  // Closes for good: no reconnect until connect() is called again. Ops not
+  // yet answered are rejected.
   close() {
     this.stopped = true;
     clearTimeout(this.timer);
+    const queued = this.queued.splice(0);
+    queued.forEach(({ reject }) => reject(new BridgeError('disconnected', 'client closed')));
     const socket = this.socket;
     if (socket) {
       socket.close(1000, 'client closed');
@@ -147,6 +151,8 @@ export class BridgeClient {
 
   // Adds filters (a string or an array) and subscribes them; they are
   // subscribed again after every reconnect. Resolves on the bridge's ack.
+  // Every op made while not connected waits for the connection; one in
+  // flight when the connection drops is rejected with code 'disconnected'.
   async subscribe(filters) {
     const list = [].concat(filters);
     const added = list.filter((filter) => !this.filters.has(filter));
@@ -204,14 +210,22 @@ export class BridgeClient {
   // --- internals ---
 
   send(op) {
-    if (!this.connected) {
-      return Promise.reject(new BridgeError('disconnected', 'not connected to the bridge'));
+    if (this.stopped) {
+      return Promise.reject(new BridgeError('disconnected', 'client closed'));
     }
-    const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.socket.send(JSON.stringify({ ...op, id }));
+      if (this.connected) {
+        this.transmit(op, { resolve, reject });
+      } else {
+        this.queued.push({ op, resolve, reject });
+      }
     });
+  }
+
+  transmit(op, entry) {
+    const id = this.nextId++;
+    this.pending.set(id, entry);
+    this.socket.send(JSON.stringify({ ...op, id }));
   }
 
   setState(state, extra = {}) {
@@ -258,12 +272,18 @@ export class BridgeClient {
     this.mqtt = 'connected';
     this.setState('open');
     this.emit('welcome', { session });
-    if (this.filters.size > 0) {
-      const topics = [...this.filters];
+    // Filters held before this connection, then the ops made while there
+    // was none (a queued subscribe brings its own filters).
+    const queued = this.queued.splice(0);
+    const queuedTopics = new Set(queued.filter(({ op }) => op.op === 'subscribe')
+      .flatMap(({ op }) => op.topics));
+    const topics = [...this.filters].filter((filter) => !queuedTopics.has(filter));
+    if (topics.length > 0) {
       this.send({ op: 'subscribe', topics }).then(
         () => this.emit('subscribed', { topics }),
         (error) => this.emit('error', error));
     }
+    queued.forEach(({ op, resolve, reject }) => this.transmit(op, { resolve, reject }));
   }
 
   settle(frame) {

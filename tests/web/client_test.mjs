@@ -87,14 +87,33 @@ test('ops settle by id: ack resolves, error rejects with the code', async () => 
   client.close();
 });
 
-test('a disconnect rejects pending ops; ops while disconnected reject at once', async () => {
+test('a disconnect rejects ops in flight; ops made meanwhile wait for the connection', async () => {
   const { client, socket } = newClient();
+  const early = client.subscribe('early/#');  // before the welcome
+  assert.equal(socket.sent.length, 0);
   socket.receive({ type: 'welcome', session: 'S1' });
-  const pending = client.ping();
+  assert.deepEqual(socket.sent.map(({ op, topics }) => [op, topics]), [['subscribe', ['early/#']]]);
+  socket.receive({ type: 'ack', id: socket.lastOp().id });
+  await early;
+
+  const inFlight = client.ping();
   socket.drop();
-  await assert.rejects(pending, { code: 'disconnected' });
-  await assert.rejects(client.publish('a', 1), { code: 'disconnected' });
+  await assert.rejects(inFlight, { code: 'disconnected' });
+  const later = client.publish('a', 1);
+  await new Promise((resolve) => client.on('state', ({ state }) => state === 'connecting' && resolve()));
+  const again = ScriptedSocket.all[1];
+  again.receive({ type: 'welcome', session: 'S2' });
+  assert.deepEqual(again.sent.map(({ op }) => op), ['subscribe', 'publish']);
+  again.receive({ type: 'ack', id: again.lastOp().id });
+  await later;
+
+  const never = client.ping();
+  again.drop();
+  await assert.rejects(never, { code: 'disconnected' });
+  const queued = client.ping();
   client.close();
+  await assert.rejects(queued, { code: 'disconnected' });
+  await assert.rejects(client.ping(), { code: 'disconnected' });
 });
 
 test('filters are subscribed again after a reconnect', async () => {
