@@ -7,6 +7,7 @@ namespace mqttws {
 namespace {
 
 constexpr std::string_view index_name = "index.html";
+constexpr std::string_view javascript_type = "text/javascript; charset=utf-8";
 
 constexpr std::string_view method_not_allowed_body_text = "method not allowed\n";
 
@@ -26,8 +27,8 @@ const std::string& method_not_allowed_body() {
 std::optional<std::string_view> StaticFiles::content_type_for(std::string_view name) {
     static constexpr std::array<std::pair<std::string_view, std::string_view>, 7> types{{
         {".html", "text/html; charset=utf-8"},
-        {".js", "text/javascript; charset=utf-8"},
-        {".mjs", "text/javascript; charset=utf-8"},
+        {".js", javascript_type},
+        {".mjs", javascript_type},
         {".css", "text/css; charset=utf-8"},
         {".svg", "image/svg+xml"},
         {".png", "image/png"},
@@ -79,6 +80,11 @@ std::optional<StaticResponse> StaticFiles::respond(std::string_view method,
         {"Referrer-Policy", "no-referrer"},
         {"X-Frame-Options", "DENY"},
     };
+    if (file->content_type == javascript_type) {
+        // Scripts are public and carry no credentials: a web app on another
+        // origin may import /client.js (module scripts are fetched with CORS).
+        response.headers.emplace_back("Access-Control-Allow-Origin", "*");
+    }
     response.body = &file->content;
     return response;
 }

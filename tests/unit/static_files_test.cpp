@@ -98,6 +98,15 @@ TEST(StaticFiles, GetAnswersWithContentAndSecurityHeaders) {
     EXPECT_NE(csp.find("script-src 'self'"), std::string_view::npos) << csp;
     EXPECT_NE(csp.find("connect-src 'self' ws: wss:"), std::string_view::npos) << csp;
     EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string_view::npos) << csp;
+    EXPECT_EQ(header(*response, "Access-Control-Allow-Origin"), "");
+}
+
+TEST(StaticFiles, ScriptsMayBeImportedFromOtherOrigins) {
+    const StaticFiles files = console_files();
+    const auto response = files.respond("GET", "/client.js");
+    ASSERT_TRUE(response);
+    EXPECT_EQ(header(*response, "Content-Type"), "text/javascript; charset=utf-8");
+    EXPECT_EQ(header(*response, "Access-Control-Allow-Origin"), "*");
 }
 
 TEST(StaticFiles, OtherMethodsAreNotAllowed) {
