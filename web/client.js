@@ -73,7 +73,8 @@ function randomId() {
 
 export class BridgeClient {
   // options: url, reconnectMin (ms), reconnectMax (ms), requestTimeout (ms),
-  // WebSocket (a constructor, for environments without a global one).
+  // WebSocket (a constructor, for environments without a global one),
+  // autoConnect (false: call connect() yourself).
   constructor(url, options = {}) {
     if (typeof url === 'object' && url !== null) [url, options] = [undefined, url];
     this.url = url || options.url || defaultUrl();
