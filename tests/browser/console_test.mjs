@@ -104,6 +104,15 @@ async function waitRowCount(locator, count, what) {
   await waitFor(what, async () => (await locator.count()) >= count);
 }
 
+async function startBridge(name, port) {
+  bridge = start(name, bridgeBin, [
+    '--mqtt-url', `tcp://127.0.0.1:${broker.port}`, '--listen', `127.0.0.1:${port}`,
+    '--allow-publish', 'console-test/out/#', '--allow-publish', 'app/#', '--threads', '2',
+    '--log-level', 'debug']);
+  bridge.port = port;
+  await waitFor('the bridge to be healthy', () => healthy(port));
+}
+
 before(async () => {
   mkdirSync(outDir, { recursive: true });
   const brokerPort = await freePort();
@@ -115,12 +124,7 @@ before(async () => {
   // Retained before the page exists: the console gets it replayed on subscribe.
   await mqttPublish('console-test/in/retained', '{"kept": true}', ['-r']);
 
-  const bridgePort = await freePort();
-  bridge = start('bridge', bridgeBin, [
-    '--mqtt-url', `tcp://127.0.0.1:${brokerPort}`, '--listen', `127.0.0.1:${bridgePort}`,
-    '--allow-publish', 'console-test/out/#', '--allow-publish', 'app/#', '--threads', '2', '--log-level', 'debug']);
-  bridge.port = bridgePort;
-  await waitFor('the bridge to be healthy', () => healthy(bridgePort));
+  await startBridge('bridge', await freePort());
 
   browser = await chromium.launch({
     executablePath: process.env.MWB_CHROMIUM || '/usr/bin/chromium',
@@ -294,6 +298,22 @@ test('stays responsive at 1,000 messages/s: rows capped, every message counted',
   const gap = await page.evaluate(() => { window.stopFrameWatch = true; return window.longestFrameGap; });
   console.log(`# ${total} messages at ~1,000/s: longest gap between frames ${gap.toFixed(0)} ms; ` +
     `main thread: ${spent.join(', ')}`);
+});
+
+test('after a bridge restart the page reconnects and subscribes again', async () => {
+  const oldSession = await page.locator('#session-id').textContent();
+  bridge.kill('SIGTERM');
+  const { code } = await bridge.exited;
+  assert.equal(code, 0);
+  await waitFor('the page to see the connection drop',
+    async () => (await page.locator('#ws-state').getAttribute('data-state')) === 'closed');
+  await startBridge('bridge-restarted', bridge.port);
+  await waitFor('the WebSocket to open again',
+    async () => (await page.locator('#ws-state').getAttribute('data-state')) === 'open');
+  assert.notEqual(await page.locator('#session-id').textContent(), oldSession);
+  await waitRowCount(page.locator('#filter-list li[data-state="active"]'), 1, 'the filter acked again');
+  await mqttPublish('console-test/in/after-restart', 'back');
+  await waitRowCount(rowsWithTopic('console-test/in/after-restart'), 1, 'a message after the restart');
 });
 
 test('screenshot of the console is saved and not empty', async () => {
