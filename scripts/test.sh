@@ -38,6 +38,8 @@ main() {
 
   cd "$(repo_root)"
   scripts/deps.sh
+  # Node.js runs the web console's unit tests; any provider will do.
+  command -v node >/dev/null || scripts/deps.sh nodejs
   cmake -S . -B "$build_dir" "${cmake_args[@]}"
   cmake --build "$build_dir" -j2
 

@@ -15,6 +15,7 @@
 #include "mqttws/session_id.hpp"
 #include "mqttws/topic_filter.hpp"
 #include "mqttws/units.hpp"
+#include "ws/console_files.hpp"
 
 namespace mqttws::app {
 
@@ -64,6 +65,8 @@ struct RawFlags {
     std::string status_topic;
     std::string mqtt_session_expiry = "0s";
     std::string max_payload = "1MiB";
+    bool no_console = false;
+    std::string console_dir;
 };
 
 std::string random_hex() {
@@ -268,6 +271,12 @@ std::optional<BadValue> check(const RawFlags& raw, Config& config) {
     if (raw.max_subscriptions == 0) return BadValue{"--max-subscriptions", "must be at least 1"};
     ws.max_subscriptions = raw.max_subscriptions;
 
+    ws.console = !raw.no_console;
+    if (!raw.console_dir.empty() && !ws::is_console_dir(raw.console_dir)) {
+        return BadValue{"--console-dir", "'" + raw.console_dir + "' holds no index.html"};
+    }
+    ws.console_dir = raw.console_dir;
+
     static const char* levels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(levels), std::end(levels), raw.log_level) == std::end(levels)) {
         return BadValue{"--log-level",
@@ -363,6 +372,10 @@ CommandLine parse_command_line(int argc, char** argv) {
     add("--mqtt-session-expiry", raw.mqtt_session_expiry,
         "Keep the broker session this long across disconnects (0: clean session)")
         ->capture_default_str();
+    app.add_flag("--no-console", raw.no_console, "Turn the web console at / off")
+        ->envname(env_name("--no-console"));
+    add("--console-dir", raw.console_dir,
+        "Folder with the web console's files (default: " + ws::default_console_dir() + ")");
     add("--log-level", raw.log_level, "trace, debug, info, warn, error or off")
         ->capture_default_str();
 

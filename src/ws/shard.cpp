@@ -12,6 +12,7 @@
 #include "mqttws/inbound_publish.hpp"
 #include "mqttws/session_id.hpp"
 #include "mqttws/ws_target.hpp"
+#include "ws/static_reply.hpp"
 
 namespace mqttws::ws {
 
@@ -321,6 +322,12 @@ void BasicShard<Config>::on_http(websocketpp::connection_hdl hdl) {
         con->replace_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
         con->set_body(context_.render_metrics());
         return;
+    }
+    if (context_.console) {
+        if (auto reply = context_.console->respond(con->get_request().get_method(), path)) {
+            write_static_reply(*con, *reply);
+            return;
+        }
     }
     if (path == options_.ws_path || path.rfind(options_.ws_path + "/", 0) == 0) {
         con->set_status(status::upgrade_required);

@@ -22,6 +22,7 @@
 #include "mqttws/client_request.hpp"
 #include "mqttws/retained_cache.hpp"
 #include "mqttws/router.hpp"
+#include "mqttws/static_files.hpp"
 #include "ws/client_publisher.hpp"
 #include "ws/counters.hpp"
 #include "ws/outbound_message.hpp"
@@ -38,6 +39,7 @@ struct ShardContext {
     ServerState& state;
     ClientPublisher* publisher = nullptr;
     std::function<std::string()> render_metrics;
+    const StaticFiles* console = nullptr;  // the web console at /; null when off
 };
 
 class Shard {

@@ -27,6 +27,8 @@ struct WsOptions {
     std::chrono::milliseconds pong_timeout{10000};
     std::chrono::milliseconds handshake_timeout{5000};
     InboundOptions inbound;
+    bool console = true;      // --no-console turns the web console at / off
+    std::string console_dir;  // --console-dir; empty: default_console_dir()
 };
 
 inline constexpr const char* protocol_subprotocol = "mqtt-ws-bridge.v1";

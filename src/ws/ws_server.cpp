@@ -4,12 +4,15 @@
 
 #include "mqttws/prometheus_text.hpp"
 #include "mqttws/session_id.hpp"
+#include "ws/console_files.hpp"
 
 namespace mqttws::ws {
 
-WsServer::WsServer(WsOptions options, ClientPublisher* publisher) : options_(std::move(options)) {
+WsServer::WsServer(WsOptions options, ClientPublisher* publisher)
+    : options_(std::move(options)), console_(load_console(options_)) {
     for (unsigned i = 0; i < options_.threads; ++i) {
-        ShardContext context{options_, state_, publisher, [this] { return render_metrics(); }};
+        ShardContext context{options_, state_, publisher, [this] { return render_metrics(); },
+                             console_ ? &*console_ : nullptr};
         shards_.push_back(make_shard(i, std::move(context), /*tls=*/false));
     }
 }

@@ -3,12 +3,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
 #include <vector>
 
 #include "mqttws/message.hpp"
+#include "mqttws/static_files.hpp"
 #include "ws/client_publisher.hpp"
 #include "ws/counters.hpp"
 #include "ws/server_state.hpp"
@@ -44,6 +46,7 @@ class WsServer {
 
   private:
     WsOptions options_;
+    std::optional<StaticFiles> console_;  // read once at start; shards only read it
     ServerState state_;
     Counters mqtt_counters_;  // written by Paho's thread only
     std::atomic<bool> ever_connected_{false};

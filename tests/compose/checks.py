@@ -378,6 +378,16 @@ def check_msg_mode():
         client.close()
 
 
+def check_web_console():
+    # Installed into the image by `cmake --install`, found at its default --console-dir.
+    status, body = http_get("/")
+    expect(status == 200 and "<title>mqtt-ws-bridge console</title>" in body,
+           f"GET / answered {status}: {body[:200]!r}")
+    status, body = http_get("/client.js")
+    expect(status == 200 and "export class BridgeClient" in body,
+           f"GET /client.js answered {status}: {body[:200]!r}")
+
+
 CHECKS = [
     ("stack healthy, host network only, non-root bridge", check_stack_healthy_on_host_network),
     ("broker requires authentication", check_broker_requires_authentication),
@@ -387,6 +397,7 @@ CHECKS = [
     ("protocol mode request/response reaches only the asker", check_request_response),
     ("broker restart: clients stay, delivery resumes, retained kept", check_broker_restart),
     ("msg mode (MWB_SEND=msg): whole msg as JSON", check_msg_mode),
+    ("web console served from the installed files", check_web_console),
 ]
 
 

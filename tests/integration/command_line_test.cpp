@@ -64,7 +64,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadCommandLine{"SendUnknown", {"--send", "everything"}, "--send"},
         BadCommandLine{"MqttVersionUnknown", {"--mqtt-version", "4"}, "--mqtt-version"},
         BadCommandLine{"SubscribeInvalidFilter", {"--subscribe", "a/#/b"}, "--subscribe"},
-        BadCommandLine{"SubscribeInvalidQos", {"--subscribe", "a/b@3"}, "--subscribe"}),
+        BadCommandLine{"SubscribeInvalidQos", {"--subscribe", "a/b@3"}, "--subscribe"},
+        BadCommandLine{
+            "ConsoleDirWithoutIndex", {"--console-dir", "/nonexistent"}, "--console-dir"}),
     [](const ::testing::TestParamInfo<BadCommandLine>& info) { return info.param.name; });
 
 TEST(CommandLine, HelpAndVersionExitZero) {
