@@ -14,6 +14,7 @@ PACKAGES=(
   libgtest-dev
   mosquitto mosquitto-clients
   clang-format procps iproute2 curl
+  nginx # tests/scale runs a private instance as the load balancer; never the system service
 )
 
 # Print the packages from "$@" that dpkg does not report as fully installed ("ii").

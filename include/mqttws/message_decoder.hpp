@@ -18,6 +18,11 @@ struct DecodeOptions {
     // "<reply-prefix>/<instance-id>/": a message on <this><session> targets
     // that session (the responseTopic the bridge hands out).
     std::string reply_topic_prefix;
+    // "<reply-prefix>/": a message on <this><any instance>/<session> targets
+    // that session too, so an answer meant for another instance's client is
+    // dropped there as not local instead of reaching this instance's
+    // subscribers of '#'. Empty: only reply_topic_prefix targets.
+    std::string reply_topics_root;
 };
 
 enum class DecodeResult { ok, refused_payload };

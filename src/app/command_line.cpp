@@ -76,13 +76,6 @@ std::string random_hex() {
     return id.str();
 }
 
-bool is_id_text(const std::string& text) {
-    if (text.empty() || text.size() > 64) return false;
-    return std::all_of(text.begin(), text.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-    });
-}
-
 std::optional<BadValue> check_topic_name(const char* flag, const std::string& topic) {
     if (const TopicError error = validate_topic_name(topic); error != TopicError::ok) {
         return BadValue{flag, "'" + topic + "': " + std::string(describe(error))};
@@ -124,9 +117,11 @@ std::optional<BadValue> check(const RawFlags& raw, Config& config) {
     if (auto* reason = std::get_if<std::string>(&url)) return BadValue{"--mqtt-url", *reason};
     mqtt.url = raw.mqtt_url;
     config.instance_id = raw.instance_id.empty() ? random_hex() : raw.instance_id;
-    if (!is_id_text(config.instance_id)) {
-        return BadValue{"--instance-id", "use 1 to 64 letters, digits, '-' or '_'"};
+    if (!is_valid_instance_id(config.instance_id)) {
+        return BadValue{"--instance-id", "'" + config.instance_id +
+                                             "': use 1 to 64 ASCII letters, digits, '-' or '_'"};
     }
+    ws.instance_id = config.instance_id;
     mqtt.client_id =
         raw.mqtt_client_id.empty() ? "mqtt-ws-bridge-" + config.instance_id : raw.mqtt_client_id;
     if (!raw.mqtt_username.empty()) mqtt.username = raw.mqtt_username;
@@ -161,6 +156,8 @@ std::optional<BadValue> check(const RawFlags& raw, Config& config) {
     }
     if (auto bad = check_topic_name("--reply-prefix", raw.reply_prefix)) return bad;
     mqtt.decode.reply_topic_prefix = raw.reply_prefix + "/" + config.instance_id + "/";
+    // Other instances' reply topics target too (and are dropped as not local here).
+    mqtt.decode.reply_topics_root = raw.reply_prefix + "/";
     // Answers to this instance's clients come back here, and only here.
     mqtt.subscriptions.push_back(SubscribeSpec{mqtt.decode.reply_topic_prefix + "#", 1});
     auto plan = plan_subscriptions(std::move(mqtt.subscriptions));

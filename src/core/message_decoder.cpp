@@ -7,6 +7,8 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
 
 namespace mqttws {
 
@@ -61,6 +63,34 @@ bool unwrap_session_msg(Message& msg) {
     return true;
 }
 
+bool starts_with(std::string_view text, std::string_view prefix) {
+    return !prefix.empty() && text.size() > prefix.size() &&
+           text.compare(0, prefix.size(), prefix) == 0;
+}
+
+// The session level of a reply topic: <root><instance>/<session>[/...], or
+// <reply_topic_prefix><session>[/...] without a root.
+std::optional<std::string> reply_topic_session(std::string_view topic,
+                                               const DecodeOptions& options) {
+    std::size_t start = 0;
+    if (starts_with(topic, options.reply_topics_root)) {
+        const std::size_t instance_end = topic.find('/', options.reply_topics_root.size());
+        if (instance_end == options.reply_topics_root.size() ||
+            instance_end == std::string_view::npos) {
+            return std::nullopt;
+        }
+        start = instance_end + 1;
+    } else if (options.reply_topics_root.empty() &&
+               starts_with(topic, options.reply_topic_prefix)) {
+        start = options.reply_topic_prefix.size();
+    } else {
+        return std::nullopt;
+    }
+    const std::string_view session = topic.substr(start, topic.find('/', start) - start);
+    if (session.empty()) return std::nullopt;
+    return std::string(session);
+}
+
 }  // namespace
 
 DecodeResult decode_message(Message& msg, const DecodeOptions& options) {
@@ -81,12 +111,7 @@ DecodeResult decode_message(Message& msg, const DecodeOptions& options) {
                            [&](const auto& p) { return p.first == options.session_property; }),
             props.end());
     }
-    const std::string& reply = options.reply_topic_prefix;
-    if (!msg.target_session && !reply.empty() && msg.mqtt_topic.size() > reply.size() &&
-        msg.mqtt_topic.compare(0, reply.size(), reply) == 0) {
-        const std::size_t end = msg.mqtt_topic.find('/', reply.size());
-        msg.target_session = msg.mqtt_topic.substr(reply.size(), end - reply.size());
-    }
+    if (!msg.target_session) msg.target_session = reply_topic_session(msg.mqtt_topic, options);
     if (!msg.target_session && msg.kind == PayloadKind::json && !unwrap_session_msg(msg)) {
         return DecodeResult::refused_payload;
     }

@@ -32,10 +32,16 @@ std::variant<SubscribeSpec, std::string> parse_subscribe_spec(std::string_view t
             return std::string("shared subscription needs $share/GROUP/FILTER: '") +
                    std::string(filter) + "'";
         }
+        // MQTT 5 section 4.8.2: a ShareName is a non-empty UTF-8 string without
+        // '/', '+' or '#' ('/' ends it here); U+0000 is never allowed.
         const std::string_view group = filter.substr(7, group_end - 7);
         if (group.find_first_of("+#") != std::string_view::npos) {
             return std::string("share group may not contain '+' or '#': '") + std::string(filter) +
                    "'";
+        }
+        if (const TopicError error = validate_topic_name(group); error != TopicError::ok) {
+            return std::string("share group: ") + std::string(describe(error)) + ": '" +
+                   std::string(filter) + "'";
         }
         matched = filter.substr(group_end + 1);
     }

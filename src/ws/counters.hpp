@@ -33,6 +33,8 @@ struct Counters {
     Counter mqtt_dropped_payload{0};
     Counter mqtt_dropped_too_large{0};
     Counter mqtt_reconnects{0};
+    // Targeted at a session another instance holds (shared topics at scale).
+    Counter dropped_not_local{0};
 };
 
 inline void bump(Counters::Counter& counter, std::uint64_t by = 1) {

@@ -9,6 +9,9 @@ namespace mqttws::ws {
 
 struct ServerState {
     std::atomic<bool> mqtt_connected{false};
+    // Set once on SIGTERM/SIGINT, before any shard hears of it: no shard
+    // accepts a handshake after that, even before it stops listening.
+    std::atomic<bool> draining{false};
     // Handshakes accepted and not yet closed, over all shards.
     std::atomic<std::size_t> connections{0};
 };

@@ -159,7 +159,7 @@ void BasicShard<Config>::post_shutdown() {
         for (auto& [id, client] : clients_) {
             // Not yet open: on_open closes it as soon as the handshake ends.
             if (client.open) {
-                client.connection->close(close_status::going_away, "server shutting down", ec);
+                client.connection->close(close_status::going_away, drain_reason, ec);
             }
         }
         shutdown_timer_.expires_after(options_.shutdown_timeout);
@@ -193,8 +193,8 @@ bool BasicShard<Config>::refuse(const ConnectionPtr& con,
 template <typename Config>
 bool BasicShard<Config>::on_validate(websocketpp::connection_hdl hdl) {
     const ConnectionPtr con = server_.get_con_from_hdl(hdl);
-    if (shutting_down_) {
-        return refuse(con, status::service_unavailable, "server shutting down",
+    if (shutting_down_ || context_.state.draining.load()) {
+        return refuse(con, status::service_unavailable, drain_reason,
                       counters_.refused_shutting_down);
     }
     const WsTargetResult target = parse_ws_target(con->get_resource(), options_.ws_path);
@@ -219,7 +219,7 @@ bool BasicShard<Config>::on_validate(websocketpp::connection_hdl hdl) {
     if (protocol) con->select_subprotocol(protocol_subprotocol);
 
     const ClientId id = next_client_id_++;
-    std::string session_id = make_session_id(index_, random_.session_bytes());
+    std::string session_id = make_session_id(options_.instance_id, index_, random_.session_bytes());
     con->append_header("X-Session-Id", session_id);
     con->client_id = id;
     router_.add_client(id, session_id, form_for(protocol, options_.send_msg));
@@ -250,7 +250,7 @@ void BasicShard<Config>::on_open(websocketpp::connection_hdl hdl) {
     client.open = true;
     if (shutting_down_) {
         websocketpp::lib::error_code ec;
-        con->close(close_status::going_away, "server shutting down", ec);
+        con->close(close_status::going_away, drain_reason, ec);
         return;
     }
     if (client.protocol) {
@@ -311,10 +311,15 @@ void BasicShard<Config>::on_http(websocketpp::connection_hdl hdl) {
     const std::string path = path_of(con->get_resource());
     if (path == "/healthz") {
         const bool up = context_.state.mqtt_connected.load(std::memory_order_relaxed);
-        con->set_status(up ? status::ok : status::service_unavailable);
+        // A draining instance tells a health-checking load balancer to stop sending clients.
+        const bool draining = context_.state.draining.load(std::memory_order_relaxed);
+        con->set_status(up && !draining ? status::ok : status::service_unavailable);
         con->replace_header("Content-Type", "application/json");
-        con->set_body(std::string(R"({"status":")") + (up ? "ok" : "degraded") + R"(","mqtt":")" +
-                      (up ? "connected" : "disconnected") + "\"}\n");
+        con->set_body(std::string(R"({"status":")") +
+                      (draining ? "draining"
+                       : up     ? "ok"
+                                : "degraded") +
+                      R"(","mqtt":")" + (up ? "connected" : "disconnected") + "\"}\n");
         return;
     }
     if (path == "/metrics" && context_.render_metrics) {

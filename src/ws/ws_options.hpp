@@ -11,6 +11,7 @@
 namespace mqttws::ws {
 
 struct WsOptions {
+    std::string instance_id = "local";  // --instance-id: the prefix of every session id
     std::string listen_host = "0.0.0.0";
     std::uint16_t listen_port = 8080;
     std::string ws_path = "/ws";
@@ -32,5 +33,8 @@ struct WsOptions {
 };
 
 inline constexpr const char* protocol_subprotocol = "mqtt-ws-bridge.v1";
+// The 1001 close reason and the 503 body while an instance drains: clients
+// should reconnect, and through a load balancer reach another instance.
+inline constexpr const char* drain_reason = "server draining: reconnect";
 
 }  // namespace mqttws::ws

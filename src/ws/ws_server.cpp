@@ -36,6 +36,7 @@ std::error_code WsServer::start() {
 }
 
 void WsServer::shutdown() {
+    state_.draining.store(true);
     for (auto& shard : shards_) shard->post_shutdown();
 }
 
@@ -51,12 +52,20 @@ void WsServer::deliver(MessagePtr message) {
     const std::optional<std::string> target = message->target_session;
     auto outbound = std::make_shared<const OutboundMessage>(std::move(message));
     if (target) {
-        // The id names its shard; an id that names none is unknown everywhere.
-        const auto shard = session_shard(*target);
-        if (shard && *shard < shards_.size()) {
-            shards_[*shard]->post_message(std::move(outbound));
-        } else {
-            bump(mqtt_counters_.dropped_unknown_session);
+        // The id names its instance and shard: one shard of one instance delivers.
+        const SessionLocation where =
+            locate_session(*target, options_.instance_id, static_cast<unsigned>(shards_.size()));
+        switch (where.place) {
+            case SessionPlace::local:
+                shards_[where.shard]->post_message(std::move(outbound));
+                break;
+            case SessionPlace::not_local:
+                // Every instance sees a shared topic; the holder delivers.
+                bump(mqtt_counters_.dropped_not_local);
+                break;
+            case SessionPlace::unknown:
+                bump(mqtt_counters_.dropped_unknown_session);
+                break;
         }
         return;
     }
@@ -106,6 +115,7 @@ std::string WsServer::render_metrics() const {
     out.family("mwb_dropped_total", "counter", "Messages not delivered, by reason.");
     out.sample("mwb_dropped_total", sum(&Counters::dropped_unknown_session),
                {{"reason", "unknown_session"}});
+    out.sample("mwb_dropped_total", sum(&Counters::dropped_not_local), {{"reason", "not_local"}});
     out.sample("mwb_dropped_total", sum(&Counters::mqtt_dropped_payload),
                {{"reason", "invalid_payload"}});
     out.sample("mwb_dropped_total", sum(&Counters::dropped_slow), {{"reason", "slow_client"}});

@@ -66,7 +66,16 @@ INSTANTIATE_TEST_SUITE_P(
         BadCommandLine{"SubscribeInvalidFilter", {"--subscribe", "a/#/b"}, "--subscribe"},
         BadCommandLine{"SubscribeInvalidQos", {"--subscribe", "a/b@3"}, "--subscribe"},
         BadCommandLine{
-            "ConsoleDirWithoutIndex", {"--console-dir", "/nonexistent"}, "--console-dir"}),
+            "ConsoleDirWithoutIndex", {"--console-dir", "/nonexistent"}, "--console-dir"},
+        BadCommandLine{
+            "SubscribeShareGroupWildcard", {"--subscribe", "$share/g+/a"}, "--subscribe"},
+        BadCommandLine{"SubscribeShareWithoutFilter", {"--subscribe", "$share/g"}, "--subscribe"},
+        // Instance ids become session id prefixes and a reply topic level.
+        BadCommandLine{"InstanceIdWithDot", {"--instance-id", "a.b"}, "--instance-id"},
+        BadCommandLine{"InstanceIdWithSlash", {"--instance-id", "a/b"}, "--instance-id"},
+        BadCommandLine{"InstanceIdWithHash", {"--instance-id", "a#"}, "--instance-id"},
+        BadCommandLine{
+            "InstanceIdTooLong", {"--instance-id", std::string(65, 'i')}, "--instance-id"}),
     [](const ::testing::TestParamInfo<BadCommandLine>& info) { return info.param.name; });
 
 TEST(CommandLine, HelpAndVersionExitZero) {

@@ -1,4 +1,5 @@
-// SIGTERM / SIGINT: every client gets close code 1001 (going away) and the process exits 0.
+// SIGTERM / SIGINT: the instance drains. Every client gets close code 1001 (going away) with a
+// reason telling it to reconnect, a handshake arriving meanwhile gets 503, and the process exits 0.
 
 #include <sys/wait.h>
 
@@ -7,9 +8,13 @@
 #include <vector>
 
 #include "harness/bridge_test.hpp"
+#include "harness/http_client.hpp"
+#include "harness/raw_ws_socket.hpp"
 
 namespace mwb::it {
 namespace {
+
+constexpr const char* kDrainReason = "server draining: reconnect";
 
 class ShutdownTest : public BridgeTest, public ::testing::WithParamInterface<int> {};
 
@@ -28,6 +33,7 @@ TEST_P(ShutdownTest, ClosesEveryClientWith1001AndExitsZero) {
     for (auto* c : connections) {
         ASSERT_TRUE(c->wait_closed(closed)) << c->describe();
         EXPECT_EQ(c->remote_close_code(), 1001) << c->describe();
+        EXPECT_EQ(c->remote_close_reason(), kDrainReason) << c->describe();
     }
     // "Within a few seconds": a bound on the wait, generous for a loaded machine.
     const std::optional<int> status = bridge().wait_exit(std::chrono::seconds(15));
@@ -40,6 +46,35 @@ INSTANTIATE_TEST_SUITE_P(Signals, ShutdownTest, ::testing::Values(SIGTERM, SIGIN
                          [](const ::testing::TestParamInfo<int>& info) {
                              return std::string(info.param == SIGTERM ? "SIGTERM" : "SIGINT");
                          });
+
+class DrainTest : public BridgeTest {};
+
+TEST_F(DrainTest, HandshakeArrivingDuringTheDrainGets503) {
+    // One delivery thread: one listening socket, whose accept queue is first in, first out.
+    start({"--threads", "1", "--shutdown-timeout", "20s"});
+    // A client that never answers the close keeps the instance draining.
+    RawWsSocket lingering(bridge().port());
+    ASSERT_EQ(lingering.handshake("/ws").status, 101);
+    WsConnection& polite = connect("/ws");
+    // Connected but not yet asking: once a later request is answered, the bridge has accepted it.
+    RawWsSocket late(bridge().port());
+    ASSERT_EQ(bridge().healthz().status, 200);
+
+    bridge().send_signal(SIGTERM);
+    ASSERT_TRUE(polite.wait_closed(kDelivery)) << polite.describe();
+    EXPECT_EQ(polite.remote_close_code(), 1001) << polite.describe();
+    EXPECT_EQ(polite.remote_close_reason(), kDrainReason) << polite.describe();
+
+    const HttpResponse refused = late.handshake("/ws");
+    EXPECT_EQ(refused.status, 503) << refused.describe();
+    EXPECT_EQ(refused.body, std::string(kDrainReason) + "\n") << refused.describe();
+    // The lingering client still gets its close frame with the reason.
+    const std::optional<RawFrame> close = lingering.read_frame(kDelivery);
+    ASSERT_TRUE(close.has_value());
+    EXPECT_EQ(close->opcode, RawFrame::kClose) << close->describe();
+    EXPECT_EQ(close->close_code(), 1001) << close->describe();
+    EXPECT_EQ(close->close_reason(), kDrainReason) << close->describe();
+}
 
 }  // namespace
 }  // namespace mwb::it

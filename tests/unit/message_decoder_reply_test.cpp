@@ -102,5 +102,39 @@ TEST(DecodeReplyTopic, MatchedOnTheMqttTopicBeforeStripping) {
     EXPECT_EQ(msg.topic, "r/i/SESSION");
 }
 
+DecodeOptions with_reply_root() {
+    DecodeOptions options = with_reply_prefix("r/i/");
+    options.reply_topics_root = "r/";
+    return options;
+}
+
+TEST(DecodeReplyTopicRoot, AnyInstancesReplyTopicTargetsItsSession) {
+    // Another instance's answer is targeted, so it is never broadcast to this
+    // instance's subscribers of '#': session routing then finds it not local.
+    for (const char* topic : {"r/i/SESSION", "r/j/SESSION", "r/other-instance/SESSION/deeper"}) {
+        Message msg = from_broker(topic);
+        ASSERT_EQ(decode_message(msg, with_reply_root()), DecodeResult::ok);
+        EXPECT_EQ(msg.target_session, "SESSION") << topic;
+        EXPECT_EQ(msg.topic, topic);
+    }
+}
+
+TEST(DecodeReplyTopicRoot, UntargetedTopics) {
+    // Without both an instance and a session level, or outside the root.
+    for (const char* topic : {"r/", "r", "r/i", "r/i/", "r//SESSION", "r/i//x", "rx/i/SESSION",
+                              "x/r/i/SESSION", "R/i/SESSION", "s/i/SESSION"}) {
+        Message msg = from_broker(topic);
+        ASSERT_EQ(decode_message(msg, with_reply_root()), DecodeResult::ok);
+        EXPECT_FALSE(msg.target_session) << topic;
+    }
+}
+
+TEST(DecodeReplyTopicRoot, UserPropertyStillWins) {
+    Message msg = from_broker("r/j/SESSION");
+    msg.user_properties = {{"session", "OTHER"}};
+    ASSERT_EQ(decode_message(msg, with_reply_root()), DecodeResult::ok);
+    EXPECT_EQ(msg.target_session, "OTHER");
+}
+
 }  // namespace
 }  // namespace mqttws

@@ -1,4 +1,5 @@
-// Session ids: shard in two hex digits, then 128 random bits in base64url.
+// Session ids: "<instance-id>.", the shard in two hex digits, then 128 random
+// bits in base64url; and which instance and shard an id names.
 #include "mqttws/session_id.hpp"
 
 #include <gtest/gtest.h>
@@ -22,7 +23,38 @@ Random random_bytes(std::mt19937_64& rng) {
     return bytes;
 }
 
-const std::regex session_pattern("[0-9a-f]{2}[A-Za-z0-9_-]{22}");
+const std::regex session_pattern("[A-Za-z0-9_-]{1,64}\\.[0-9a-f]{2}[A-Za-z0-9_-]{22}");
+
+TEST(InstanceId, LettersDigitsDashUnderscoreUpTo64) {
+    for (const std::string& id :
+         std::vector<std::string>{"a", "Z", "0", "-", "_", "edge-1", "eu_west_3",
+                                  "0123456789abcdef", std::string(64, 'x')}) {
+        EXPECT_TRUE(is_valid_instance_id(id)) << id;
+    }
+}
+
+TEST(InstanceId, EverythingElseIsRefused) {
+    const std::vector<std::string> bad = {
+        "",
+        std::string(65, 'x'),
+        "a.b",  // the separator inside session ids
+        "a/b",  // a topic level of the reply topic
+        "a+b",
+        "a#b",
+        "+",
+        "#",
+        "a b",
+        "a%2Fb",
+        "a?b",
+        "a~b",
+        "caf\xc3\xa9",  // ASCII only
+        std::string("a\0b", 3),
+        "a\nb",
+    };
+    for (const auto& id : bad) {
+        EXPECT_FALSE(is_valid_instance_id(id)) << ::testing::PrintToString(id);
+    }
+}
 
 TEST(SessionId, ShapeAndUniqueness) {
     std::mt19937_64 rng(2024);
@@ -31,10 +63,23 @@ TEST(SessionId, ShapeAndUniqueness) {
     for (int i = 0; i < 10'000; ++i) {
         Random bytes = random_bytes(rng);
         while (!inputs.insert(bytes).second) bytes = random_bytes(rng);
-        const std::string id = make_session_id(static_cast<unsigned>(i % 4), bytes);
-        ASSERT_EQ(id.size(), session_id_length) << id;
+        const std::string id = make_session_id("edge-1", static_cast<unsigned>(i % 4), bytes);
+        ASSERT_EQ(id.size(), 6 + 1 + session_local_length) << id;
         ASSERT_TRUE(std::regex_match(id, session_pattern)) << id;
         ASSERT_TRUE(seen.insert(id).second) << "repeated " << id;
+    }
+}
+
+TEST(SessionId, UrlAndTopicSafe) {
+    Random all_ones;
+    all_ones.fill(0xFF);
+    for (const Random& r : {Random{}, all_ones}) {
+        const std::string id = make_session_id(std::string(64, '_'), 255, r);
+        EXPECT_EQ(id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                       "0123456789-_."),
+                  std::string::npos)
+            << id;
+        EXPECT_EQ(id.find_first_of("/+#"), std::string::npos) << id;
     }
 }
 
@@ -42,58 +87,108 @@ TEST(SessionId, DistinctRandomGivesDistinctIdsOnOneShard) {
     // Inputs differing in a single bit still give distinct ids.
     std::unordered_set<std::string> seen;
     const Random zero{};
-    seen.insert(make_session_id(0, zero));
+    seen.insert(make_session_id("i", 0, zero));
     for (std::size_t byte = 0; byte < session_random_bytes; ++byte) {
         for (int bit = 0; bit < 8; ++bit) {
             Random r = zero;
             r[byte] = static_cast<unsigned char>(1u << bit);
-            EXPECT_TRUE(seen.insert(make_session_id(0, r)).second) << byte << ":" << bit;
+            EXPECT_TRUE(seen.insert(make_session_id("i", 0, r)).second) << byte << ":" << bit;
         }
     }
 }
 
-TEST(SessionId, EncodesTheRandomBytes) {
+TEST(SessionId, EncodesInstanceShardAndRandomBytes) {
     Random all_ones;
     all_ones.fill(0xFF);
-    EXPECT_EQ(make_session_id(0, all_ones), "00_____________________w");
-    EXPECT_EQ(make_session_id(255, Random{}), "ffAAAAAAAAAAAAAAAAAAAAAA");
-    EXPECT_EQ(make_session_id(0xa5, Random{}).substr(0, 2), "a5");
+    EXPECT_EQ(make_session_id("a", 0, all_ones), "a.00_____________________w");
+    EXPECT_EQ(make_session_id("edge-1", 255, Random{}), "edge-1.ffAAAAAAAAAAAAAAAAAAAAAA");
+    EXPECT_EQ(make_session_id("x", 0xa5, Random{}).substr(0, 4), "x.a5");
 }
 
-TEST(SessionShard, RoundTripsEveryShard) {
+TEST(ParseSessionId, RoundTripsEveryShardAndInstance) {
     std::mt19937_64 rng(7);
-    for (unsigned shard = 0; shard < max_shards; ++shard) {
-        const std::string id = make_session_id(shard, random_bytes(rng));
-        ASSERT_TRUE(std::regex_match(id, session_pattern)) << id;
-        EXPECT_EQ(session_shard(id), shard) << id;
+    for (const std::string& instance :
+         std::vector<std::string>{"a", "edge-1", "_-_", std::string(64, '9')}) {
+        for (unsigned shard = 0; shard < max_shards; ++shard) {
+            const std::string id = make_session_id(instance, shard, random_bytes(rng));
+            ASSERT_TRUE(std::regex_match(id, session_pattern)) << id;
+            const auto parts = parse_session_id(id);
+            ASSERT_TRUE(parts.has_value()) << id;
+            EXPECT_EQ(parts->instance_id, instance) << id;
+            EXPECT_EQ(parts->shard, shard) << id;
+        }
     }
 }
 
-TEST(SessionShard, MalformedIdsAreRefused) {
-    const std::string good = make_session_id(3, Random{});
-    ASSERT_EQ(session_shard(good), 3u);
-    std::vector<std::string> bad = {
+TEST(ParseSessionId, MalformedIdsAreRefused) {
+    const std::string good = make_session_id("edge-1", 3, Random{});
+    ASSERT_TRUE(parse_session_id(good).has_value());
+    const std::string local = good.substr(7);  // shard + random
+    ASSERT_EQ(local.size(), session_local_length);
+    const std::vector<std::string> bad = {
         "",
         "0",
         "03",
-        good.substr(0, 23),
+        local,        // the old form, without an instance
+        "." + local,  // empty instance
+        std::string(65, 'x') + "." + local,
+        "a.b." + local,
+        "a/b." + local,
+        "a+b." + local,
+        "a#b." + local,
+        "a b." + local,
+        "edge-1" + local,   // no separator
+        "edge-1_" + local,  // another character in its place
+        good.substr(0, good.size() - 1),
         good + "A",
-        "0G" + good.substr(2),  // not hex
-        "0A" + good.substr(2),  // uppercase hex is not what we make
-        "-1" + good.substr(2),
-        " 3" + good.substr(2),
-        good.substr(0, 10) + "+" + good.substr(11),  // standard base64, not URL-safe
-        good.substr(0, 10) + "/" + good.substr(11),
-        good.substr(0, 10) + "=" + good.substr(11),
-        good.substr(0, 23) + "=",
-        good.substr(0, 10) + std::string(1, '\0') + good.substr(11),
-        good.substr(0, 10) + "\xc3" + good.substr(11),
-        std::string(24, ' '),
-        "../../etc/passwd/xxxxxxx",
+        "edge-1.0G" + local.substr(2),  // not hex
+        "edge-1.0A" + local.substr(2),  // uppercase hex is not what we make
+        "edge-1.-1" + local.substr(2),
+        "edge-1. 3" + local.substr(2),
+        good.substr(0, 15) + "+" + good.substr(16),  // standard base64, not URL-safe
+        good.substr(0, 15) + "/" + good.substr(16),
+        good.substr(0, 15) + "=" + good.substr(16),
+        good.substr(0, 15) + "." + good.substr(16),
+        good.substr(0, good.size() - 1) + "=",
+        good.substr(0, 15) + std::string(1, '\0') + good.substr(16),
+        good.substr(0, 15) + "\xc3" + good.substr(16),
+        std::string(31, ' '),
+        "../../etc/passwd/xxxxxxxxxxxxxxx",
     };
     for (const auto& id : bad) {
-        EXPECT_EQ(session_shard(id), std::nullopt) << ::testing::PrintToString(id);
+        EXPECT_EQ(parse_session_id(id), std::nullopt) << ::testing::PrintToString(id);
     }
+}
+
+TEST(LocateSession, OwnInstanceIsLocalOnItsShard) {
+    const std::string id = make_session_id("edge-1", 1, Random{});
+    const SessionLocation where = locate_session(id, "edge-1", 2);
+    EXPECT_EQ(where.place, SessionPlace::local);
+    EXPECT_EQ(where.shard, 1u);
+}
+
+TEST(LocateSession, AnotherInstanceIsNotLocal) {
+    const std::string id = make_session_id("edge-2", 0, Random{});
+    EXPECT_EQ(locate_session(id, "edge-1", 2).place, SessionPlace::not_local);
+    // Instance ids compare exactly: no prefix, no case folding.
+    EXPECT_EQ(locate_session(make_session_id("edge", 0, Random{}), "edge-1", 2).place,
+              SessionPlace::not_local);
+    EXPECT_EQ(locate_session(make_session_id("EDGE-1", 0, Random{}), "edge-1", 2).place,
+              SessionPlace::not_local);
+    // Even a shard this instance does not have: it is simply not ours.
+    EXPECT_EQ(locate_session(make_session_id("edge-2", 200, Random{}), "edge-1", 2).place,
+              SessionPlace::not_local);
+}
+
+TEST(LocateSession, MalformedOrMissingShardIsUnknown) {
+    EXPECT_EQ(locate_session("", "edge-1", 2).place, SessionPlace::unknown);
+    EXPECT_EQ(locate_session("nonsense", "edge-1", 2).place, SessionPlace::unknown);
+    EXPECT_EQ(locate_session(make_session_id("edge-1", 0, Random{}).substr(7), "edge-1", 2).place,
+              SessionPlace::unknown);
+    EXPECT_EQ(locate_session(make_session_id("edge-1", 2, Random{}), "edge-1", 2).place,
+              SessionPlace::unknown);
+    EXPECT_EQ(locate_session(make_session_id("edge-1", 255, Random{}), "edge-1", 2).place,
+              SessionPlace::unknown);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace mqttws {
 namespace {
@@ -86,6 +87,29 @@ TEST(SubscribeSpec, MalformedSharedSubscriptions) {
                              "$share/#/a", "$share/g/a/#/b", "$share/g/a+", "$share//a@1"}) {
         const std::string reason = refused(text);
         EXPECT_NE(reason.find("$share/"), std::string::npos) << text << ": " << reason;
+    }
+}
+
+TEST(SubscribeSpec, ShareGroupFollowsMqtt5Rules) {
+    // Any UTF-8 but '/', '+', '#' and U+0000; at least one character.
+    EXPECT_EQ(spec("$share/a-b_c.d e@f$/x").filter, "$share/a-b_c.d e@f$/x");
+    EXPECT_EQ(spec("$share/gr\xc3\xbcppe/x").filter, "$share/gr\xc3\xbcppe/x");
+    EXPECT_EQ(spec("$share/$share/x").filter, "$share/$share/x");
+    for (const std::string& text :
+         std::vector<std::string>{std::string("$share/g\0h/x", 12), "$share/\xff/x", "$share/a+/x",
+                                  "$share/+/x", "$share/a#/x", "$share//x"}) {
+        const std::string reason = refused(text);
+        EXPECT_NE(reason.find("$share/"), std::string::npos) << reason;
+    }
+}
+
+TEST(SubscribeSpec, SharedFilterPartIsValidatedLikeAnyFilter) {
+    // The broker delivers with the real topic, so the part after the group
+    // is what matches: it must be a valid filter on its own.
+    EXPECT_EQ(spec("$share/g/+/temp@2").filter, "$share/g/+/temp");
+    EXPECT_EQ(strip_share_prefix(spec("$share/g/a/+/c").filter), "a/+/c");
+    for (const char* text : {"$share/g/a#", "$share/g/a/#/b", "$share/g/+a", "$share/g/\xff"}) {
+        EXPECT_FALSE(refused(text).empty()) << text;
     }
 }
 

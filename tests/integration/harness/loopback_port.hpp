@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "harness/deadline.hpp"
+
 namespace mwb::it {
 
 // TCP ports on 127.0.0.1: find a free one, probe whether one accepts connections.
@@ -12,6 +14,19 @@ class LoopbackPort {
 
     // True when a TCP connect to 127.0.0.1:port succeeds right now.
     static bool accepts_connection(std::uint16_t port);
+
+    // Polls until `port` accepts connections (true), or until the process that should listen on
+    // it has exited or the deadline passed (false).
+    // `running()` tells whether that process still runs.
+    template <class Running>
+    static bool wait_accepting(std::uint16_t port, Running&& running, const Deadline& deadline) {
+        bool exited = false;
+        const bool up = deadline.poll_until([&] {
+            exited = !running();
+            return exited || accepts_connection(port);
+        });
+        return up && !exited;
+    }
 
     // True when 127.0.0.1:port could be bound right now (nobody listens on it).
     static bool is_bindable(std::uint16_t port);

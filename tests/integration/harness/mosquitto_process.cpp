@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 #include "harness/loopback_port.hpp"
 #include "harness/text_file.hpp"
@@ -27,7 +28,8 @@ std::string MosquittoProcess::binary() {
     return MWB_MOSQUITTO_BINARY;
 }
 
-MosquittoProcess::MosquittoProcess() : dir_("mwb-mosquitto") {
+MosquittoProcess::MosquittoProcess(std::string extra_config)
+    : dir_("mwb-mosquitto"), extra_config_(std::move(extra_config)) {
     for (int attempt = 1;; ++attempt) {
         port_ = LoopbackPort::find_free();
         write_config();
@@ -67,6 +69,7 @@ void MosquittoProcess::write_config() const {
     if (const passwd* user = ::getpwuid(::geteuid())) {
         config << "user " << user->pw_name << "\n";
     }
+    config << extra_config_;
     TextFile::write(dir_.file("mosquitto.conf"), config.str());
 }
 
@@ -74,20 +77,26 @@ bool MosquittoProcess::start(const Deadline& deadline) {
     process_ = std::make_unique<ChildProcess>(
         binary(), std::vector<std::string>{"-c", dir_.file("mosquitto.conf").string()},
         dir_.file("mosquitto.out"));
-    bool exited = false;
-    bool up = deadline.poll_until([&] {
-        if (!process_->running()) {
-            exited = true;
-            return true;
-        }
-        return LoopbackPort::accepts_connection(port_);
-    });
-    if (exited) return false;
-    if (!up) {
-        throw std::runtime_error("mosquitto did not accept connections on port " +
-                                 std::to_string(port_) + " in time:\n" + log());
+    if (LoopbackPort::wait_accepting(
+            port_, [&] { return process_->running(); }, deadline)) {
+        return true;
     }
-    return true;
+    if (!process_->running()) return false;
+    throw std::runtime_error("mosquitto did not accept connections on port " +
+                             std::to_string(port_) + " in time:\n" + log());
+}
+
+std::string MosquittoProcess::bridge_to(std::uint16_t remote_port, const std::string& name) {
+    std::ostringstream config;
+    config << "connection " << name << "\n"
+           << "address 127.0.0.1:" << remote_port << "\n"
+           << "topic # both 0\n"
+           << "bridge_protocol_version mqttv50\n"
+           << "cleansession true\n"
+           << "try_private true\n"
+           << "start_type automatic\n"
+           << "restart_timeout 1\n";
+    return config.str();
 }
 
 pid_t MosquittoProcess::pid() const {

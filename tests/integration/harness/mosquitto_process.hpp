@@ -13,7 +13,8 @@ namespace mwb::it {
 // file in its own temp dir. The constructor returns once the port accepts TCP connections.
 class MosquittoProcess {
   public:
-    MosquittoProcess();
+    // `extra_config` is appended to the generated configuration (e.g. bridge_to()).
+    explicit MosquittoProcess(std::string extra_config = {});
     // Stops the broker (its own PID only); prints its log when the current test failed.
     ~MosquittoProcess();
     MosquittoProcess(const MosquittoProcess&) = delete;
@@ -35,12 +36,20 @@ class MosquittoProcess {
 
     static std::string binary();
 
+    // Configuration lines for a Mosquitto bridge to the broker on 127.0.0.1:`remote_port`
+    // forwarding every topic both ways (`topic # both 0`) over MQTT 5, so user properties,
+    // response topics and correlation data cross it. Configure it on one side only: Mosquitto
+    // marks its bridge connection so the remote side does not send a message back where it
+    // came from, but a second bridge in the other direction would form a loop.
+    static std::string bridge_to(std::uint16_t remote_port, const std::string& name);
+
   private:
     void write_config() const;
     // Returns false when the broker exited before accepting (e.g. the port was taken).
     bool start(const Deadline& deadline);
 
     TempDir dir_;
+    std::string extra_config_;
     std::uint16_t port_ = 0;
     std::unique_ptr<ChildProcess> process_;
 };

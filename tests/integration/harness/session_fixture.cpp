@@ -14,11 +14,13 @@ namespace {
 // connections over SO_REUSEPORT listeners by a hash, so a few suffice in practice.
 constexpr int kShardProbeAttempts = 64;
 
+// Session ids are "<instance-id>.<two hex digits of shard><random>".
 std::optional<unsigned> shard_of(const std::string& session_id) {
-    if (session_id.size() < 2) return std::nullopt;
+    const std::size_t dot = session_id.find('.');
+    if (dot == std::string::npos || session_id.size() < dot + 3) return std::nullopt;
     try {
         std::size_t used = 0;
-        const unsigned long shard = std::stoul(session_id.substr(0, 2), &used, 16);
+        const unsigned long shard = std::stoul(session_id.substr(dot + 1, 2), &used, 16);
         if (used != 2) return std::nullopt;
         return static_cast<unsigned>(shard);
     } catch (const std::exception&) {
@@ -168,12 +170,17 @@ std::vector<rapidjson::Document> SessionTest::NextProtocolFrames(WsConnection& c
 }
 
 ::testing::AssertionResult SessionTest::IsSessionId(const std::string& id) {
-    const bool url_safe = id.find_first_not_of(
-                              "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                              "0123456789-_") == std::string::npos;
-    if (id.size() == 24 && url_safe) return ::testing::AssertionSuccess();
+    static constexpr const char* url_safe =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+        "0123456789-_";
+    const std::size_t dot = id.find('.');
+    if (dot != std::string::npos && dot >= 1 && dot <= 64 &&
+        id.find_first_not_of(url_safe) == dot && id.size() == dot + 1 + 24 &&
+        id.find_first_not_of(url_safe, dot + 1) == std::string::npos) {
+        return ::testing::AssertionSuccess();
+    }
     return ::testing::AssertionFailure()
-           << "'" << id << "' is not 24 URL-safe characters (" << id.size() << ")";
+           << "'" << id << "' is not <instance-id>.<24 URL-safe characters>";
 }
 
 }  // namespace mwb::it

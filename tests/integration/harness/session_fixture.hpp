@@ -18,7 +18,7 @@ namespace mwb::it {
 // before the bridge starts, and a way to know every delivery thread has seen a message.
 class SessionTest : public BridgeTest {
   protected:
-    // The first two characters of a session id name its delivery thread (hex).
+    // The two characters after the instance id and '.' name a session's delivery thread (hex).
     static constexpr unsigned kShards = 2;
 
     // Subscribers first (they talk to the broker), then the fixture's own order.
@@ -71,7 +71,7 @@ class SessionTest : public BridgeTest {
     static ::testing::AssertionResult IsError(const rapidjson::Value& frame, long long id,
                                               const std::string& code);
 
-    // Checks a session id's promised shape: 24 URL-safe characters.
+    // Checks a session id's promised shape: "<instance-id>." and 24 URL-safe characters.
     static ::testing::AssertionResult IsSessionId(const std::string& id);
 
   private:
