@@ -40,6 +40,15 @@ void add_latency(JsonLine& line, const LatencyHistogram& histogram) {
         .add("latency_max_us", us(histogram.max()), 1);
 }
 
+double read_loadavg_1m() {
+    double load = 0.0 / 0.0;
+    if (FILE* file = std::fopen("/proc/loadavg", "r")) {
+        if (std::fscanf(file, "%lf", &load) != 1) load = 0.0 / 0.0;
+        std::fclose(file);
+    }
+    return load;
+}
+
 double per(double numerator, double denominator) {
     return denominator > 0 ? numerator / denominator : 0.0 / 0.0;
 }
@@ -66,6 +75,8 @@ int run(const BenchOptions& options) {
     if (!connected.first_error.empty()) line.add("connect_error", connected.first_error);
 
     const auto finish = [&](bool ok, const std::string& error) {
+        // Other work on the machine shows in latency first: keep it beside the numbers.
+        line.add("loadavg_1m", read_loadavg_1m(), 2);
         line.add("ok", ok);
         if (!error.empty()) line.add("error", error);
         std::cout << line.str() << std::endl;
