@@ -187,12 +187,13 @@ def plot_data(results, directory):
         for clients in (100, 1000):
             rows = sorted((r for r in results if r.get("peer") == peer and r.get("clients") == clients
                            and r.get("scenario") == "fanout" and r.get("label") in ("target", "sweep")
-                           and r.get("deliveries_per_s")), key=lambda r: r["deliveries_per_s"])
+                           and r.get("deliveries_per_s")), key=lambda r: r["offered_rate"])
             with open(f"{directory}/{peer}-{clients}.dat", "w") as f:
-                f.write("# deliveries_per_s p50_ms p99_ms cpu_us_per_delivery lost\n")
+                f.write("# offered_deliveries_per_s p50_ms p99_ms cpu_us_per_delivery lost delivered_per_s\n")
                 for r in rows:
-                    f.write(f"{r['deliveries_per_s']:.0f} {r['latency_p50_us'] / 1000:.3f} "
-                            f"{r['latency_p99_us'] / 1000:.3f} {r['bridge_cpu_us_per_delivery']} {r['lost']}\n")
+                    f.write(f"{r['offered_rate'] * clients:.0f} {r['latency_p50_us'] / 1000:.3f} "
+                            f"{r['latency_p99_us'] / 1000:.3f} {r['bridge_cpu_us_per_delivery']} {r['lost']} "
+                            f"{r['deliveries_per_s']:.0f}\n")
 
 
 def main(argv):
