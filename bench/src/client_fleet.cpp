@@ -293,7 +293,12 @@ void ClientFleet::on_payload(Client& client, std::string_view payload, std::uint
         ++unparsed_;
         return;
     }
-    if (stamp->sequence < first_seq_) return;  // warm-up traffic
+    if (stamp->sequence < first_seq_) {
+        // Warm-up traffic, unless the window opened since this poll round began: the
+        // sender stores the first sequence before sending it, so a fresh load decides.
+        first_seq_ = window_.first_seq.load();
+        if (stamp->sequence < first_seq_) return;
+    }
     count_arrival(counts_, client.tally.record(stamp->sequence));
     histogram_.record(now_ns > stamp->sent_ns ? now_ns - stamp->sent_ns : 0);
 }
