@@ -327,6 +327,15 @@ void ClientFleet::close_client(std::size_t index) {
     client.fd = -1;
     client.state = State::Closed;
     client.pending_in = std::string();
+    client.pending_out = std::string();
+}
+
+bool ClientFleet::flush_pending_out(Client& client) {
+    if (client.pending_out.empty()) return true;
+    const ssize_t n = send(client.fd, client.pending_out.data(), client.pending_out.size(),
+                           MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) client.pending_out.erase(0, static_cast<std::size_t>(n));
+    return client.pending_out.empty();
 }
 
 void ClientFleet::send_due(std::uint64_t now_ns) {
@@ -347,13 +356,18 @@ void ClientFleet::send_due(std::uint64_t now_ns) {
         const std::size_t index = open_indices_[next_sender_++ % open_indices_.size()];
         Client& client = clients_[index];
         if (client.state != State::Open) continue;
-        write_stamp({mono_now_ns(), send_sequence_}, send_payload_.data());
         send_frame_.clear();
+        write_stamp({mono_now_ns(), send_sequence_}, send_payload_.data());
         append_masked_frame(send_frame_, WsOpcode::Text, send_payload_, mask_for(send_sequence_));
         ++send_sequence_;
-        // A full send buffer drops this message: it then counts as lost, which is what a
-        // client that cannot send would see.
-        send(client.fd, send_frame_.data(), send_frame_.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        // Never a partial frame on the wire: what a full send buffer did not take waits in
+        // pending_out, and messages due meanwhile on that client are dropped (they count
+        // as lost, which is what a client that cannot send would see).
+        if (!flush_pending_out(client)) continue;
+        const ssize_t n =
+            send(client.fd, send_frame_.data(), send_frame_.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+        const std::size_t taken = n > 0 ? static_cast<std::size_t>(n) : 0;
+        if (taken > 0 && taken < send_frame_.size()) client.pending_out.assign(send_frame_, taken);
     }
     schedule_->consumed(due);
 }

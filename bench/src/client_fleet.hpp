@@ -58,7 +58,8 @@ class ClientFleet {
         int fd = -1;
         State state = State::Idle;
         DeliveryTally tally;
-        std::string pending_in;  // a partial frame left from the last read
+        std::string pending_in;   // a partial frame left from the last read
+        std::string pending_out;  // roundtrip: the rest of a frame the socket did not take
         std::string session_id;
     };
 
@@ -73,6 +74,7 @@ class ClientFleet {
     void fail(std::size_t index, const std::string& why);
     void close_client(std::size_t index);
     void send_due(std::uint64_t now_ns);
+    bool flush_pending_out(Client& client);
     int poll(int timeout_ms);
 
     const BenchOptions& options_;
