@@ -46,9 +46,12 @@ struct BasicShardConfig : public websocketpp::config::asio {
     };
     typedef websocketpp::transport::asio::endpoint<transport_config> transport_type;
 
-    // Frames arrive one at a time per connection; 64 KiB read chunks waste
-    // memory per idle connection, 16 KiB is enough for a burst.
-    static const size_t connection_read_buffer_size = 16384;
+    // The read buffer is an array inside every connection object. At 16 KiB the
+    // object spans five pages, three of them touched (the handshake lands in the
+    // buffer's first one): 11.9 KB RSS per idle connection. At 1 KiB objects pack
+    // densely: 8.7 KB (docs/benchmarks.md). Clients send little; a large frame just
+    // takes more reads.
+    static const size_t connection_read_buffer_size = 1024;
 };
 
 using PlainConfig = BasicShardConfig<websocketpp::transport::asio::basic_socket::endpoint>;

@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Reads mwb-bench result lines (JSON, one per run) and prints what compare.sh shows.
+
+  report.py --one LINE          one-line summary of a run (progress output)
+  report.py --failed LINE       exit 0 when the run lost messages, failed or had p99 >= 50 ms
+  report.py --lossy LINE        exit 0 when the run lost messages or failed
+  report.py --table FILE        the markdown tables with ratios and the targets' verdicts
+  report.py --plot-data FILE DIR  latency-vs-load data files for bench/plot.gp
+"""
+import json
+import math
+import sys
+
+PEERS = ["bridge", "node-red", "mosquitto"]
+CAPACITY_P99_US = 50_000
+
+
+def load(path):
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def lossy(r):
+    return not r.get("ok") or r.get("lost", 1) > 0
+
+
+def failed(r):
+    return (not r.get("ok") or r.get("lost", 1) > 0 or
+            (r.get("latency_p99_us") or math.inf) >= CAPACITY_P99_US)
+
+
+def fmt(value, digits=1):
+    if value is None:
+        return "–"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "–"
+    if isinstance(value, (int,)) or (isinstance(value, float) and abs(value) >= 1000):
+        return f"{value:,.0f}"
+    return f"{value:.{digits}f}"
+
+
+def one(r):
+    if "scenario" not in r:
+        return f"  FAILED: {r.get('error')}"
+    if r["scenario"] == "idle":
+        return (f"  {r.get('peer')} idle {r['clients_connected']} conns: "
+                f"{fmt(r.get('bridge_rss_per_conn_bytes'))} B/conn, {fmt(r['connects_per_s'])} conn/s")
+    return (f"  {r.get('peer')} {r['scenario']} {r['clients']}x{fmt(r['offered_rate'])}/s: "
+            f"{fmt(r['deliveries_per_s'])} deliveries/s lost {r['lost']} "
+            f"p50 {fmt(r['latency_p50_us'] / 1000, 2)} ms p99 {fmt(r['latency_p99_us'] / 1000, 2)} ms "
+            f"cpu {fmt(r['bridge_cpu_us_per_delivery'], 2)} us/delivery "
+            f"(generator {fmt(r['generator_cpu_us_per_msg'], 2)} us/msg, load {fmt(r.get('loadavg_1m'), 1)})")
+
+
+def find(results, peer, label, clients=None, rate=None, scenario=None):
+    for r in results:
+        if (r.get("peer") == peer and r.get("label") == label and
+                (clients is None or r.get("clients") == clients) and
+                (rate is None or r.get("offered_rate") == rate) and
+                (scenario is None or r.get("scenario") == scenario)):
+            return r
+    return None
+
+
+def ratio(a, b):
+    if a is None or b is None or not b:
+        return None
+    return a / b
+
+
+def capacity(results, peer, clients, refuse=failed):
+    best = None
+    for r in results:
+        if (r.get("peer") == peer and r.get("clients") == clients and
+                r.get("scenario") == "fanout" and r.get("label") in ("target", "sweep") and
+                not refuse(r)):
+            if best is None or r["deliveries_per_s"] > best["deliveries_per_s"]:
+                best = r
+    return best
+
+
+def table(results):
+    out = []
+    verdicts = []
+    out.append("### CPU and latency at the target loads (100-byte payloads)\n")
+    out.append("| load | peer | deliveries/s | lost | p50 ms | p99 ms | p99.9 ms | CPU µs/delivery | "
+               "peer RSS MiB | generator µs/msg |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|")
+    for clients, rate in ((1000, 50.0), (100, 500.0)):
+        rows = {p: find(results, p, "target", clients, rate) for p in PEERS}
+        for peer, r in rows.items():
+            if r is None or "deliveries_per_s" not in r:
+                continue
+            out.append(f"| {clients} × {fmt(rate)}/s | {peer} | {fmt(r['deliveries_per_s'])} | {r['lost']} | "
+                       f"{fmt(r['latency_p50_us'] / 1000, 2)} | {fmt(r['latency_p99_us'] / 1000, 2)} | "
+                       f"{fmt(r['latency_p999_us'] / 1000, 2)} | {fmt(r['bridge_cpu_us_per_delivery'], 2)} | "
+                       f"{fmt(r['bridge_rss_kib'] / 1024, 1)} | {fmt(r['generator_cpu_us_per_msg'], 2)} |")
+        bridge = rows.get("bridge")
+        if bridge and "bridge_cpu_us_per_delivery" in bridge:
+            cpu = bridge["bridge_cpu_us_per_delivery"]
+            for peer, limit in (("node-red", 0.25), ("mosquitto", 0.5)):
+                other = rows.get(peer)
+                if other and other.get("bridge_cpu_us_per_delivery"):
+                    share = cpu / other["bridge_cpu_us_per_delivery"]
+                    verdicts.append(
+                        f"CPU per delivery at {clients} × {fmt(rate)}/s vs {peer}: {share:.2f}× "
+                        f"(target ≤ {limit}×): {'met' if share <= limit else f'missed by {share / limit:.1f}×'}")
+            p99 = bridge["latency_p99_us"] / 1000
+            verdicts.append(f"p99 at {clients} × {fmt(rate)}/s: {p99:.2f} ms (target ≤ 5 ms): "
+                            f"{'met' if p99 <= 5 else f'missed by {p99 / 5:.1f}×'}")
+
+    out.append("\n### Capacity: highest fan-out load of the sweep with zero loss and p99 < 50 ms "
+               "(and with zero loss alone)\n")
+    out.append("| clients | peer | deliveries/s (p99 < 50 ms) | p99 ms | deliveries/s (zero loss) | p99 ms | "
+               "CPU µs/delivery there |")
+    out.append("|---|---|---|---|---|---|---|")
+    for clients in (100, 1000):
+        caps = {}
+        caps_loss_free = {}
+        for peer in PEERS:
+            best = capacity(results, peer, clients)
+            loss_free = capacity(results, peer, clients, lossy)
+            caps[peer] = best
+            caps_loss_free[peer] = loss_free
+            if best or loss_free:
+                cells = []
+                for r in (best, loss_free):
+                    cells += ([fmt(r["deliveries_per_s"]), fmt(r["latency_p99_us"] / 1000, 2)]
+                              if r else ["none", "–"])
+                cpu = (loss_free or best)["bridge_cpu_us_per_delivery"]
+                out.append(f"| {clients} | {peer} | " + " | ".join(cells) + f" | {fmt(cpu, 2)} |")
+        criterion = "zero loss, p99 < 50 ms"
+        if not (caps.get("bridge") and caps.get("node-red")):
+            caps, criterion = caps_loss_free, "zero loss only: p99 < 50 ms not reached by both"
+        if caps.get("bridge") and caps.get("node-red"):
+            share = caps["bridge"]["deliveries_per_s"] / caps["node-red"]["deliveries_per_s"]
+            ceiling = not any(lossy(r) for r in results if r.get("peer") == "bridge" and
+                              r.get("clients") == clients and r.get("label") == "sweep")
+            verdicts.append(f"capacity at {clients} clients vs Node-RED ({criterion}): {share:.1f}× "
+                            f"(target ≥ 4×): {'met' if share >= 4 else f'missed by {4 / share:.1f}×'}"
+                            + (" — the bridge passed every sweep step, so this is a lower bound"
+                               if ceiling else ""))
+        elif caps.get("bridge") and not caps.get("node-red"):
+            verdicts.append(f"capacity at {clients} clients: Node-RED passed no step "
+                            f"(bridge: {fmt(caps['bridge']['deliveries_per_s'])} deliveries/s)")
+
+    out.append("\n### Idle connections\n")
+    out.append("| peer | connections held | RSS per connection (bytes) | connects/s |")
+    out.append("|---|---|---|---|")
+    for peer in PEERS:
+        r = find(results, peer, "idle", scenario="idle")
+        if r and "clients_held" in r:
+            out.append(f"| {peer} | {r['clients_held']} | {fmt(r['bridge_rss_per_conn_bytes'])} | "
+                       f"{fmt(r['connects_per_s'])} |")
+            if peer == "bridge":
+                kib = r["bridge_rss_per_conn_bytes"] / 1024
+                verdicts.append(f"RSS per idle connection at {r['clients_held']}: {kib:.1f} KiB (target ≤ 8 KiB): "
+                                f"{'met' if kib <= 8 else f'missed by {kib / 8:.1f}×'}")
+
+    out.append("\n### Other scenarios (mqtt-ws-bridge)\n")
+    out.append("| run | clients | msg/s | deliveries/s | lost | p50 ms | p99 ms | CPU µs/delivery |")
+    out.append("|---|---|---|---|---|---|---|---|")
+    for label in ("selective", "selective-base", "targeted", "roundtrip"):
+        r = find(results, "bridge", label)
+        if r and "deliveries_per_s" in r:
+            out.append(f"| {label} ({r['scenario']}) | {r['clients']} | {fmt(r['offered_rate'])} | "
+                       f"{fmt(r['deliveries_per_s'])} | {r['lost']} | {fmt(r['latency_p50_us'] / 1000, 2)} | "
+                       f"{fmt(r['latency_p99_us'] / 1000, 2)} | {fmt(r['bridge_cpu_us_per_delivery'], 2)} |")
+    sel, base = find(results, "bridge", "selective"), find(results, "bridge", "selective-base")
+    if sel and base and sel.get("bridge_cpu_us_per_delivery") and base.get("bridge_cpu_us_per_delivery"):
+        share = sel["bridge_cpu_us_per_delivery"] / base["bridge_cpu_us_per_delivery"]
+        verdicts.append(f"selectivity (10k distinct topics vs 100 clients, same deliveries/s): {share:.2f}× "
+                        f"(target ≤ 1.5×): {'met' if share <= 1.5 else f'missed by {share / 1.5:.1f}×'}")
+    gen = [r["generator_cpu_us_per_msg"] for r in results
+           if r.get("generator_cpu_us_per_msg") and r.get("label") in ("target", "sweep")]
+    if gen:
+        verdicts.append(f"generator CPU per received message: {min(gen):.2f}–{max(gen):.2f} µs "
+                        f"(target ≤ 3 µs): {'met' if max(gen) <= 3 else 'missed at some loads'}")
+
+    out.append("\n### Targets\n")
+    out.extend(f"- {v}" for v in verdicts)
+    return "\n".join(out)
+
+
+def plot_data(results, directory):
+    for peer in PEERS:
+        for clients in (100, 1000):
+            rows = sorted((r for r in results if r.get("peer") == peer and r.get("clients") == clients
+                           and r.get("scenario") == "fanout" and r.get("label") in ("target", "sweep")
+                           and r.get("deliveries_per_s")), key=lambda r: r["offered_rate"])
+            with open(f"{directory}/{peer}-{clients}.dat", "w") as f:
+                f.write("# offered_deliveries_per_s p50_ms p99_ms cpu_us_per_delivery lost delivered_per_s\n")
+                for r in rows:
+                    f.write(f"{r['offered_rate'] * clients:.0f} {r['latency_p50_us'] / 1000:.3f} "
+                            f"{r['latency_p99_us'] / 1000:.3f} {r['bridge_cpu_us_per_delivery']} {r['lost']} "
+                            f"{r['deliveries_per_s']:.0f}\n")
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[1] == "--one":
+        print(one(json.loads(argv[2])))
+    elif len(argv) >= 3 and argv[1] == "--failed":
+        sys.exit(0 if failed(json.loads(argv[2])) else 1)
+    elif len(argv) >= 3 and argv[1] == "--lossy":
+        sys.exit(0 if lossy(json.loads(argv[2])) else 1)
+    elif len(argv) >= 3 and argv[1] == "--table":
+        print(table(load(argv[2])))
+    elif len(argv) >= 4 and argv[1] == "--plot-data":
+        plot_data(load(argv[2]), argv[3])
+    else:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
