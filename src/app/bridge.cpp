@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 
+#include "app/open_file_limit.hpp"
 #include "mqtt/mqtt_link.hpp"
 #include "ws/ws_server.hpp"
 
@@ -32,6 +33,17 @@ int run_bridge(const Config& config) {
     events.on_dropped = [&server_ref](bool too_large) { server_ref->count_dropped(too_large); };
     std::optional<mqtt::MqttLink> link;
     link.emplace(config.mqtt, std::move(events), control);
+
+    // Descriptors beyond connections: the listeners, the broker link, logs.
+    constexpr std::uint64_t reserved_files = 64;
+    const std::uint64_t open_files = raise_open_file_limit();
+    if (open_files != 0 && config.ws.max_connections + reserved_files > open_files) {
+        spdlog::info(
+            "open-file limit {}: about {} connections fit below --max-connections {} "
+            "(raise the hard limit to hold more: LimitNOFILE=, docker --ulimit nofile=)",
+            open_files, open_files > reserved_files ? open_files - reserved_files : 0,
+            config.ws.max_connections);
+    }
 
     ws::WsServer server(config.ws, &*link);
     server_ref = &server;
