@@ -14,6 +14,7 @@ PACKAGES=(
   libgtest-dev
   mosquitto mosquitto-clients
   clang-format procps iproute2 curl
+  prometheus
 )
 
 # Print the packages from "$@" that dpkg does not report as fully installed ("ii").

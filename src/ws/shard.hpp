@@ -86,7 +86,8 @@ class BasicShard final : public Shard {
         bool open = false;
         std::vector<FramePtr> pending;  // frames routed before the handshake completed
         std::uint64_t pending_bytes = 0;
-        std::uint64_t missed = 0;  // frames dropped for slowness, not yet reported
+        std::uint64_t missed = 0;     // frames dropped for slowness, not yet reported
+        std::uint64_t delivered = 0;  // frames handed to the connection (for the close log)
         // websocketpp restarts the pong timer on every ping: while one is
         // unanswered, no new ping, or a pong timeout above the ping interval
         // would never fire.
@@ -105,9 +106,13 @@ class BasicShard final : public Shard {
                 const std::string& reason, Counters::Counter& counter);
 
     void deliver(const OutboundMessagePtr& message);
-    void send_frame(Client& client, const FramePtr& frame);
+    // `arrival`: when the broker message behind `frame` arrived, for the
+    // latency histogram (unset for the bridge's own frames and replays).
+    void send_frame(Client& client, const FramePtr& frame,
+                    std::chrono::steady_clock::time_point arrival = {});
     void send_text(Client& client, const std::string& text);
-    void write(Client& client, const FramePtr& frame);
+    void write(Client& client, const FramePtr& frame,
+               std::chrono::steady_clock::time_point arrival = {});
     void close_slow(Client& client);
     void schedule_pings();
     SubscribeResult subscribe(ClientId id, Client& client, const std::vector<std::string>& filters);

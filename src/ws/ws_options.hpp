@@ -27,6 +27,8 @@ struct WsOptions {
     std::chrono::milliseconds pong_timeout{10000};
     std::chrono::milliseconds handshake_timeout{5000};
     InboundOptions inbound;
+    // --http-admin-token: when set, GET /metrics needs `Authorization: Bearer <it>`.
+    std::string http_admin_token;
 };
 
 inline constexpr const char* protocol_subprotocol = "mqtt-ws-bridge.v1";
