@@ -247,6 +247,7 @@ void BasicShard<Config>::on_open(websocketpp::connection_hdl hdl) {
     if (it == clients_.end()) return;
     Client& client = it->second;
     client.open = true;
+    client.handshake_done = true;
     if (shutting_down_) {
         websocketpp::lib::error_code ec;
         con->close(close_status::going_away, "server shutting down", ec);
@@ -290,7 +291,7 @@ void BasicShard<Config>::forget(const ConnectionPtr& con) {
         if (const auto ec = con->get_ec()) close.error = ec.message();
         close.open_for = std::chrono::steady_clock::now() - client.since;
         close.delivered = client.delivered;
-        close.was_open = client.open;
+        close.was_open = client.handshake_done;
         log_connection_closed({client.session_id, client.remote, client.resource}, close);
         if (it->second.open) announce("disconnect", id, it->second);
         counters_.clients.store(counters_.clients.load(std::memory_order_relaxed) - 1,

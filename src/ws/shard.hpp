@@ -84,6 +84,7 @@ class BasicShard final : public Shard {
         std::string session_id;
         bool protocol = false;
         bool open = false;
+        bool handshake_done = false;  // stays true once open, unlike `open` (close_slow clears it)
         std::vector<FramePtr> pending;  // frames routed before the handshake completed
         std::uint64_t pending_bytes = 0;
         std::uint64_t missed = 0;     // frames dropped for slowness, not yet reported
