@@ -64,7 +64,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadCommandLine{"SendUnknown", {"--send", "everything"}, "--send"},
         BadCommandLine{"MqttVersionUnknown", {"--mqtt-version", "4"}, "--mqtt-version"},
         BadCommandLine{"SubscribeInvalidFilter", {"--subscribe", "a/#/b"}, "--subscribe"},
-        BadCommandLine{"SubscribeInvalidQos", {"--subscribe", "a/b@3"}, "--subscribe"}),
+        BadCommandLine{"SubscribeInvalidQos", {"--subscribe", "a/b@3"}, "--subscribe"},
+        BadCommandLine{"LogFormatUnknown", {"--log-format", "xml"}, "--log-format"},
+        BadCommandLine{"AdminTokenFileMissing",
+                       {"--http-admin-token-file", "/nonexistent/mwb-admin-token"},
+                       "--http-admin-token-file"},
+        BadCommandLine{
+            "AdminTokenWithSpace", {"--http-admin-token", "two words"}, "--http-admin-token"}),
     [](const ::testing::TestParamInfo<BadCommandLine>& info) { return info.param.name; });
 
 TEST(CommandLine, HelpAndVersionExitZero) {
