@@ -351,6 +351,7 @@ void BasicShard<Config>::deliver(const OutboundMessagePtr& message) {
                       *msg.target_session);
         return;
     }
+    handoff_clock_.restart();
     for (const Recipient& recipient : recipients_) {
         const auto it = clients_.find(recipient.client);
         if (it != clients_.end()) {
@@ -403,7 +404,7 @@ void BasicShard<Config>::write(Client& client, const FramePtr& frame,
         return;  // closing: the close handler cleans up
     }
     if (arrival != std::chrono::steady_clock::time_point{}) {
-        counters_.delivery_latency.observe(std::chrono::steady_clock::now() - arrival);
+        counters_.delivery_latency.observe(handoff_clock_.now() - arrival);
     }
     ++client.delivered;
     bump(counters_.deliveries);

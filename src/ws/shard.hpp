@@ -24,6 +24,7 @@
 #include "mqttws/router.hpp"
 #include "ws/client_publisher.hpp"
 #include "ws/counters.hpp"
+#include "ws/handoff_clock.hpp"
 #include "ws/outbound_message.hpp"
 #include "ws/random_source.hpp"
 #include "ws/server_config.hpp"
@@ -137,6 +138,7 @@ class BasicShard final : public Shard {
     RetainedCache<OutboundMessagePtr> retained_;
     RandomSource random_;
     Counters counters_;
+    HandoffClock handoff_clock_;
     std::unordered_map<ClientId, Client> clients_;
     std::vector<Recipient> recipients_;
     std::vector<OutboundMessagePtr> replay_;
