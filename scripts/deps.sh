@@ -15,6 +15,7 @@ PACKAGES=(
   mosquitto mosquitto-clients
   clang-format procps iproute2 curl
   nginx # tests/scale runs a private instance as the load balancer; never the system service
+  prometheus
 )
 
 # Print the packages from "$@" that dpkg does not report as fully installed ("ii").

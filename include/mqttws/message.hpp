@@ -1,6 +1,7 @@
 // The msg object: one MQTT message as the bridge hands it to WebSocket clients.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -33,6 +34,10 @@ struct Message {
 
     // The session this message is meant for, if any; never sent to clients.
     std::optional<std::string> target_session;
+
+    // When the broker's message reached the bridge (for the delivery latency
+    // histogram); unset (epoch) for messages the bridge made itself.
+    std::chrono::steady_clock::time_point arrival{};
 };
 
 // Messages are decoded once and then shared read-only by every shard.

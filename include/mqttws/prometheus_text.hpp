@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace mqttws {
 
@@ -18,6 +19,18 @@ class PrometheusText {
     void family(std::string_view name, std::string_view type, std::string_view help);
     void sample(std::string_view name, double value, Labels labels = {});
     void sample(std::string_view name, std::uint64_t value, Labels labels = {});
+
+    // A whole histogram family: HELP, TYPE, one cumulative `_bucket` sample
+    // per bound plus `le="+Inf"`, then `_sum` and `_count`. `bucket_counts`
+    // holds one count per bucket, not cumulative, the last one above every
+    // bound (so it has upper_bounds.size() + 1 entries).
+    void histogram(std::string_view name, std::string_view help,
+                   const std::vector<double>& upper_bounds,
+                   const std::vector<std::uint64_t>& bucket_counts, double sum);
+
+    // The shortest decimal text that reads back as `value` ("0.005", "1e-05",
+    // "+Inf").
+    static std::string number(double value);
 
     const std::string& text() const { return out_; }
 

@@ -44,6 +44,9 @@ struct RawFlags {
     std::string send = "payload";
     std::string session_property = "session";
     std::string log_level = "info";
+    std::string log_format = "text";
+    std::string http_admin_token;
+    std::string http_admin_token_file;
     unsigned threads = 0;
     std::string max_buffered_bytes = "1MiB";
     std::string max_message_size = "64KiB";
@@ -107,6 +110,33 @@ bool parse_listen(const std::string& text, ws::WsOptions& out) {
     out.listen_host = host.empty() ? "0.0.0.0" : host;
     out.listen_port = static_cast<std::uint16_t>(value);
     return true;
+}
+
+// --http-admin-token or the first line of --http-admin-token-file (never
+// both). The token is never echoed back in a refusal.
+std::optional<BadValue> read_admin_token(const RawFlags& raw, std::string& token) {
+    if (!raw.http_admin_token.empty() && !raw.http_admin_token_file.empty()) {
+        return BadValue{"--http-admin-token-file", "give --http-admin-token or the file, not both"};
+    }
+    token = raw.http_admin_token;
+    if (!raw.http_admin_token_file.empty()) {
+        std::ifstream file(raw.http_admin_token_file);
+        if (!file || !std::getline(file, token)) {
+            return BadValue{"--http-admin-token-file",
+                            "cannot read '" + raw.http_admin_token_file + "'"};
+        }
+        if (!token.empty() && token.back() == '\r') token.pop_back();
+        if (token.empty()) return BadValue{"--http-admin-token-file", "the first line is empty"};
+    }
+    // It travels in an HTTP header: visible ASCII only, no spaces.
+    for (const char c : token) {
+        if (c <= 0x20 || c >= 0x7f) {
+            return BadValue{raw.http_admin_token_file.empty() ? "--http-admin-token"
+                                                              : "--http-admin-token-file",
+                            "the token must be printable ASCII without spaces"};
+        }
+    }
+    return std::nullopt;
 }
 
 std::optional<BadValue> check(const RawFlags& raw, Config& config) {
@@ -280,6 +310,11 @@ std::optional<BadValue> check(const RawFlags& raw, Config& config) {
                         "'" + raw.log_level + "' is not trace, debug, info, warn, error or off"};
     }
     config.log_level = raw.log_level;
+    if (raw.log_format != "text" && raw.log_format != "json") {
+        return BadValue{"--log-format", "'" + raw.log_format + "' is not text or json"};
+    }
+    config.log_format = raw.log_format == "json" ? log::LogFormat::json : log::LogFormat::text;
+    if (auto bad = read_admin_token(raw, ws.http_admin_token)) return bad;
     return std::nullopt;
 }
 
@@ -375,6 +410,12 @@ CommandLine parse_command_line(int argc, char** argv) {
         "Folder with the web console's files (default: " + ws::default_console_dir() + ")");
     add("--log-level", raw.log_level, "trace, debug, info, warn, error or off")
         ->capture_default_str();
+    add("--log-format", raw.log_format, "text, or json (one object per line)")
+        ->capture_default_str();
+    add("--http-admin-token", raw.http_admin_token,
+        "Bearer token GET /metrics requires (prefer --http-admin-token-file)");
+    add("--http-admin-token-file", raw.http_admin_token_file,
+        "File whose first line is the --http-admin-token");
 
     try {
         app.parse(argc, argv);

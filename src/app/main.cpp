@@ -10,7 +10,7 @@
 int main(int argc, char** argv) {
     const auto command_line = mqttws::app::parse_command_line(argc, argv);
     if (!command_line.config) return command_line.exit_code;
-    mqttws::app::configure_logging(command_line.config->log_level);
+    mqttws::app::configure_logging(command_line.config->log_level, command_line.config->log_format);
     for (const auto& warning : command_line.config->warnings) spdlog::warn("{}", warning);
     try {
         return mqttws::app::run_bridge(*command_line.config);

@@ -210,6 +210,7 @@ void MqttLink::subscription_settled() {
 
 void MqttLink::on_message_arrived(const ::mqtt::const_message_ptr& in) {
     if (!in) return;
+    const auto arrival = std::chrono::steady_clock::now();
     if (in->get_payload().size() > options_.max_payload) {
         if (events_.on_dropped) events_.on_dropped(true);
         spdlog::debug("mqtt: dropped a {} byte message on {}: over --max-payload",
@@ -217,6 +218,7 @@ void MqttLink::on_message_arrived(const ::mqtt::const_message_ptr& in) {
         return;
     }
     Message msg = from_paho(*in);
+    msg.arrival = arrival;
     msg.msgid = ids_.next();
     if (decode_message(msg, options_.decode) != DecodeResult::ok) {
         if (events_.on_dropped) events_.on_dropped(false);

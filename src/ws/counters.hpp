@@ -5,6 +5,8 @@
 #include <atomic>
 #include <cstdint>
 
+#include "mqttws/latency_histogram.hpp"
+
 namespace mqttws::ws {
 
 struct Counters {
@@ -21,20 +23,24 @@ struct Counters {
     Counter dropped_unknown_session{0};
     Counter closed_slow{0};
     Counter dropped_slow{0};
+    // Deliveries a client's ACL forbids; messages targeted at a session
+    // another instance holds (shared topics at scale).
+    Counter dropped_acl{0};
+    Counter dropped_not_local{0};
     Counter publish_ok{0};
     Counter publish_refused{0};
     Counter publish_failed{0};
     Counter protocol_errors{0};
     Counter retained_cache_full{0};
     Counter subscriptions{0};  // gauge
+    // Broker arrival to the frame handed to the connection, per delivery.
+    LatencyHistogram delivery_latency;
 
     // Written by the MQTT side (one writer: Paho's thread).
     Counter mqtt_messages{0};
     Counter mqtt_dropped_payload{0};
     Counter mqtt_dropped_too_large{0};
     Counter mqtt_reconnects{0};
-    // Targeted at a session another instance holds (shared topics at scale).
-    Counter dropped_not_local{0};
 };
 
 inline void bump(Counters::Counter& counter, std::uint64_t by = 1) {

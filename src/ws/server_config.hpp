@@ -9,6 +9,7 @@
 #include <websocketpp/config/asio.hpp>
 #include <websocketpp/server.hpp>
 
+#include "log/websocketpp_log.hpp"
 #include "mqttws/subscription_index.hpp"
 
 namespace mqttws::ws {
@@ -30,8 +31,9 @@ struct BasicShardConfig : public websocketpp::config::asio {
     typedef base::message_type message_type;
     typedef base::con_msg_manager_type con_msg_manager_type;
     typedef base::endpoint_msg_manager_type endpoint_msg_manager_type;
-    typedef websocketpp::log::basic<concurrency_type, websocketpp::log::elevel> elog_type;
-    typedef websocketpp::log::basic<concurrency_type, websocketpp::log::alevel> alog_type;
+    // Into spdlog, not websocketpp's own stdout/stderr lines.
+    typedef log::WebsocketppLog<concurrency_type, websocketpp::log::elevel> elog_type;
+    typedef log::WebsocketppLog<concurrency_type, websocketpp::log::alevel> alog_type;
     typedef base::rng_type rng_type;
     typedef ConnectionSlot connection_base;
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 
 namespace mqttws::ws {
@@ -14,6 +15,9 @@ struct ServerState {
     std::atomic<bool> draining{false};
     // Handshakes accepted and not yet closed, over all shards.
     std::atomic<std::size_t> connections{0};
+    // For /healthz's uptime and /metrics' start time.
+    const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    const std::chrono::system_clock::time_point started_wall = std::chrono::system_clock::now();
 };
 
 }  // namespace mqttws::ws

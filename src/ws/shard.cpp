@@ -13,6 +13,8 @@
 #include "mqttws/session_id.hpp"
 #include "mqttws/ws_target.hpp"
 #include "ws/static_reply.hpp"
+#include "ws/connection_log.hpp"
+#include "ws/http_endpoints.hpp"
 
 namespace mqttws::ws {
 
@@ -51,8 +53,7 @@ BasicShard<Config>::BasicShard(unsigned index, ShardContext context)
       router_(options_.max_subscriptions),
       retained_(options_.retained_cache) {
     // websocketpp logs every frame by default; our own logs say what matters.
-    server_.clear_access_channels(websocketpp::log::alevel::all);
-    server_.clear_error_channels(websocketpp::log::elevel::all);
+    log::route_websocketpp_logs(server_);
     server_.init_asio(&io_);
     server_.set_reuse_addr(true);
     server_.set_listen_backlog(1024);
@@ -185,8 +186,7 @@ bool BasicShard<Config>::refuse(const ConnectionPtr& con,
     con->set_status(code);
     con->replace_header("Content-Type", "text/plain; charset=utf-8");
     con->set_body(reason + "\n");
-    spdlog::info("refused {} {}: {} {}", con->get_remote_endpoint(), path_of(con->get_resource()),
-                 static_cast<int>(code), reason);
+    log_refused(con->get_remote_endpoint(), con->get_resource(), static_cast<int>(code), reason);
     return false;
 }
 
@@ -248,6 +248,7 @@ void BasicShard<Config>::on_open(websocketpp::connection_hdl hdl) {
     if (it == clients_.end()) return;
     Client& client = it->second;
     client.open = true;
+    client.handshake_done = true;
     if (shutting_down_) {
         websocketpp::lib::error_code ec;
         con->close(close_status::going_away, drain_reason, ec);
@@ -267,6 +268,8 @@ void BasicShard<Config>::on_open(websocketpp::connection_hdl hdl) {
         return;
     }
     for (const auto& frame : pending) send_frame(client, frame);
+    log_connection_open({client.session_id, client.remote, client.resource}, client.protocol,
+                        router_.filters_of(con->client_id).size());
     announce("connect", con->client_id, client);
 }
 
@@ -282,11 +285,15 @@ void BasicShard<Config>::forget(const ConnectionPtr& con) {
     con->client_id = 0;
     const auto it = clients_.find(id);
     if (it != clients_.end()) {
-        const auto seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second.since)
-                .count();
-        spdlog::debug("session {} closed: code {} '{}' after {:.1f}s", it->second.session_id,
-                      con->get_remote_close_code(), con->get_remote_close_reason(), seconds);
+        const Client& client = it->second;
+        CloseFacts close;
+        close.code = static_cast<int>(con->get_remote_close_code());
+        close.reason = con->get_remote_close_reason();
+        if (const auto ec = con->get_ec()) close.error = ec.message();
+        close.open_for = std::chrono::steady_clock::now() - client.since;
+        close.delivered = client.delivered;
+        close.was_open = client.handshake_done;
+        log_connection_closed({client.session_id, client.remote, client.resource}, close);
         if (it->second.open) announce("disconnect", id, it->second);
         counters_.clients.store(counters_.clients.load(std::memory_order_relaxed) - 1,
                                 std::memory_order_relaxed);
@@ -310,22 +317,17 @@ void BasicShard<Config>::on_http(websocketpp::connection_hdl hdl) {
     const ConnectionPtr con = server_.get_con_from_hdl(hdl);
     const std::string path = path_of(con->get_resource());
     if (path == "/healthz") {
-        const bool up = context_.state.mqtt_connected.load(std::memory_order_relaxed);
-        // A draining instance tells a health-checking load balancer to stop sending clients.
-        const bool draining = context_.state.draining.load(std::memory_order_relaxed);
-        con->set_status(up && !draining ? status::ok : status::service_unavailable);
-        con->replace_header("Content-Type", "application/json");
-        con->set_body(std::string(R"({"status":")") +
-                      (draining ? "draining"
-                       : up     ? "ok"
-                                : "degraded") +
-                      R"(","mqtt":")" + (up ? "connected" : "disconnected") + "\"}\n");
+        send_answer(con, healthz_answer(context_.state));
         return;
     }
     if (path == "/metrics" && context_.render_metrics) {
-        con->set_status(status::ok);
-        con->replace_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-        con->set_body(context_.render_metrics());
+        if (auto refusal = admin_refusal(options_, con->get_request_header("Authorization"))) {
+            log_http_refused(con->get_remote_endpoint(), path, static_cast<int>(refusal->status),
+                             "missing or wrong admin token");
+            send_answer(con, *refusal);
+            return;
+        }
+        send_answer(con, metrics_answer(context_.render_metrics()));
         return;
     }
     if (context_.console) {
@@ -356,14 +358,18 @@ void BasicShard<Config>::deliver(const OutboundMessagePtr& message) {
                       *msg.target_session);
         return;
     }
+    handoff_clock_.restart();
     for (const Recipient& recipient : recipients_) {
         const auto it = clients_.find(recipient.client);
-        if (it != clients_.end()) send_frame(it->second, message->frame(recipient.form));
+        if (it != clients_.end()) {
+            send_frame(it->second, message->frame(recipient.form), msg.arrival);
+        }
     }
 }
 
 template <typename Config>
-void BasicShard<Config>::send_frame(Client& client, const FramePtr& frame) {
+void BasicShard<Config>::send_frame(Client& client, const FramePtr& frame,
+                                    std::chrono::steady_clock::time_point arrival) {
     const std::uint64_t size = frame->get_header().size() + frame->get_payload().size();
     if (!client.open) {
         if (client.pending_bytes + size > options_.max_buffered_bytes) {
@@ -391,7 +397,7 @@ void BasicShard<Config>::send_frame(Client& client, const FramePtr& frame) {
             }
         }
     }
-    write(client, frame);
+    write(client, frame, arrival);
     if (!options_.slow_client_drop &&
         client.connection->get_buffered_amount() > options_.max_buffered_bytes) {
         close_slow(client);
@@ -399,10 +405,15 @@ void BasicShard<Config>::send_frame(Client& client, const FramePtr& frame) {
 }
 
 template <typename Config>
-void BasicShard<Config>::write(Client& client, const FramePtr& frame) {
+void BasicShard<Config>::write(Client& client, const FramePtr& frame,
+                               std::chrono::steady_clock::time_point arrival) {
     if (websocketpp::lib::error_code ec = client.connection->send(frame)) {
         return;  // closing: the close handler cleans up
     }
+    if (arrival != std::chrono::steady_clock::time_point{}) {
+        counters_.delivery_latency.observe(handoff_clock_.now() - arrival);
+    }
+    ++client.delivered;
     bump(counters_.deliveries);
     bump(counters_.bytes_out, frame->get_payload().size());
 }

@@ -25,6 +25,7 @@
 #include "mqttws/static_files.hpp"
 #include "ws/client_publisher.hpp"
 #include "ws/counters.hpp"
+#include "ws/handoff_clock.hpp"
 #include "ws/outbound_message.hpp"
 #include "ws/random_source.hpp"
 #include "ws/server_config.hpp"
@@ -86,9 +87,11 @@ class BasicShard final : public Shard {
         std::string session_id;
         bool protocol = false;
         bool open = false;
+        bool handshake_done = false;  // stays true once open, unlike `open` (close_slow clears it)
         std::vector<FramePtr> pending;  // frames routed before the handshake completed
         std::uint64_t pending_bytes = 0;
-        std::uint64_t missed = 0;  // frames dropped for slowness, not yet reported
+        std::uint64_t missed = 0;     // frames dropped for slowness, not yet reported
+        std::uint64_t delivered = 0;  // frames handed to the connection (for the close log)
         // websocketpp restarts the pong timer on every ping: while one is
         // unanswered, no new ping, or a pong timeout above the ping interval
         // would never fire.
@@ -107,9 +110,13 @@ class BasicShard final : public Shard {
                 const std::string& reason, Counters::Counter& counter);
 
     void deliver(const OutboundMessagePtr& message);
-    void send_frame(Client& client, const FramePtr& frame);
+    // `arrival`: when the broker message behind `frame` arrived, for the
+    // latency histogram (unset for the bridge's own frames and replays).
+    void send_frame(Client& client, const FramePtr& frame,
+                    std::chrono::steady_clock::time_point arrival = {});
     void send_text(Client& client, const std::string& text);
-    void write(Client& client, const FramePtr& frame);
+    void write(Client& client, const FramePtr& frame,
+               std::chrono::steady_clock::time_point arrival = {});
     void close_slow(Client& client);
     void schedule_pings();
     SubscribeResult subscribe(ClientId id, Client& client, const std::vector<std::string>& filters);
@@ -133,6 +140,7 @@ class BasicShard final : public Shard {
     RetainedCache<OutboundMessagePtr> retained_;
     RandomSource random_;
     Counters counters_;
+    HandoffClock handoff_clock_;
     std::unordered_map<ClientId, Client> clients_;
     std::vector<Recipient> recipients_;
     std::vector<OutboundMessagePtr> replay_;

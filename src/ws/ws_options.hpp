@@ -30,6 +30,8 @@ struct WsOptions {
     InboundOptions inbound;
     bool console = true;      // --no-console turns the web console at / off
     std::string console_dir;  // --console-dir; empty: default_console_dir()
+    // --http-admin-token: when set, GET /metrics needs `Authorization: Bearer <it>`.
+    std::string http_admin_token;
 };
 
 inline constexpr const char* protocol_subprotocol = "mqtt-ws-bridge.v1";

@@ -138,3 +138,46 @@ TEST(PrometheusText, HistogramShape) {
 
 }  // namespace
 }  // namespace mqttws
+
+namespace mqttws {
+namespace {
+
+TEST(PrometheusText, NumbersAreShortAndRoundTrip) {
+    EXPECT_EQ(PrometheusText::number(10.0), "10");
+    EXPECT_EQ(PrometheusText::number(0.005), "0.005");
+    EXPECT_EQ(PrometheusText::number(1e-05), "1e-05");
+    EXPECT_EQ(PrometheusText::number(2.5), "2.5");
+    EXPECT_EQ(PrometheusText::number(123456789.0), "123456789");
+    EXPECT_EQ(PrometheusText::number(std::numeric_limits<double>::infinity()), "+Inf");
+}
+
+TEST(PrometheusText, HistogramWritesCumulativeBucketsSumAndCount) {
+    PrometheusText p;
+    p.histogram("lat_seconds", "Latency.", {0.001, 0.01, 10.0}, {2, 0, 3, 1}, 1.5);
+    EXPECT_EQ(p.text(),
+              "# HELP lat_seconds Latency.\n"
+              "# TYPE lat_seconds histogram\n"
+              "lat_seconds_bucket{le=\"0.001\"} 2\n"
+              "lat_seconds_bucket{le=\"0.01\"} 2\n"
+              "lat_seconds_bucket{le=\"10\"} 5\n"
+              "lat_seconds_bucket{le=\"+Inf\"} 6\n"
+              "lat_seconds_sum 1.5\n"
+              "lat_seconds_count 6\n");
+}
+
+TEST(PrometheusText, HistogramAlwaysHasEveryBoundAndInf) {
+    PrometheusText shorter;
+    shorter.histogram("h", "H.", {1.0, 2.0}, {1}, 0.5);
+    EXPECT_EQ(shorter.text(),
+              "# HELP h H.\n# TYPE h histogram\n"
+              "h_bucket{le=\"1\"} 1\nh_bucket{le=\"2\"} 1\nh_bucket{le=\"+Inf\"} 1\n"
+              "h_sum 0.5\nh_count 1\n");
+    PrometheusText longer;
+    longer.histogram("h", "H.", {1.0}, {1, 2, 3}, 0);
+    EXPECT_EQ(longer.text(),
+              "# HELP h H.\n# TYPE h histogram\n"
+              "h_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 6\nh_sum 0\nh_count 6\n");
+}
+
+}  // namespace
+}  // namespace mqttws

@@ -1,0 +1,86 @@
+#include "ws/metrics_exposition.hpp"
+
+#include <chrono>
+
+#include "mqttws/prometheus_text.hpp"
+
+namespace mqttws::ws {
+
+std::string render_metrics(const ServerState& state, const Counters& mqtt,
+                           const std::vector<const Counters*>& shards) {
+    auto sum = [&](Counters::Counter Counters::*field) {
+        std::uint64_t total = (mqtt.*field).load(std::memory_order_relaxed);
+        for (const Counters* shard : shards)
+            total += (shard->*field).load(std::memory_order_relaxed);
+        return total;
+    };
+    PrometheusText out;
+    out.family("mwb_build_info", "gauge", "Always 1; the version label says which build runs.");
+    out.sample("mwb_build_info", std::uint64_t{1}, {{"version", MWB_VERSION}});
+    out.family("process_start_time_seconds", "gauge",
+               "Start time of the process since the Unix epoch, in seconds.");
+    out.sample("process_start_time_seconds",
+               std::chrono::duration<double>(state.started_wall.time_since_epoch()).count());
+    out.family("mwb_clients", "gauge", "WebSocket clients connected now.");
+    out.sample("mwb_clients", sum(&Counters::clients));
+    out.family("mwb_subscriptions", "gauge", "Topic filters held by connected clients.");
+    out.sample("mwb_subscriptions", sum(&Counters::subscriptions));
+    out.family("mwb_connections_total", "counter", "WebSocket handshakes by result.");
+    out.sample("mwb_connections_total", sum(&Counters::connections_accepted),
+               {{"result", "accepted"}});
+    out.sample("mwb_connections_total", sum(&Counters::refused_not_found),
+               {{"result", "refused"}, {"reason", "not_found"}});
+    out.sample("mwb_connections_total", sum(&Counters::refused_bad_request),
+               {{"result", "refused"}, {"reason", "bad_request"}});
+    out.sample("mwb_connections_total", sum(&Counters::refused_shutting_down),
+               {{"result", "refused"}, {"reason", "shutting_down"}});
+    out.sample("mwb_connections_total", sum(&Counters::refused_too_many),
+               {{"result", "refused"}, {"reason", "too_many_connections"}});
+    out.family("mwb_mqtt_messages_total", "counter", "Messages received from the broker.");
+    out.sample("mwb_mqtt_messages_total", sum(&Counters::mqtt_messages));
+    out.family("mwb_deliveries_total", "counter", "Frames handed to WebSocket connections.");
+    out.sample("mwb_deliveries_total", sum(&Counters::deliveries));
+    out.family("mwb_bytes_out_total", "counter",
+               "Payload bytes of the frames handed to WebSocket connections.");
+    out.sample("mwb_bytes_out_total", sum(&Counters::bytes_out));
+    out.family("mwb_dropped_total", "counter", "Messages or deliveries not made, by reason.");
+    out.sample("mwb_dropped_total", sum(&Counters::dropped_unknown_session),
+               {{"reason", "unknown_session"}});
+    out.sample("mwb_dropped_total", sum(&Counters::mqtt_dropped_payload),
+               {{"reason", "invalid_payload"}});
+    out.sample("mwb_dropped_total", sum(&Counters::dropped_slow), {{"reason", "slow_client"}});
+    out.sample("mwb_dropped_total", sum(&Counters::mqtt_dropped_too_large),
+               {{"reason", "too_large"}});
+    out.sample("mwb_dropped_total", sum(&Counters::dropped_acl), {{"reason", "acl"}});
+    out.sample("mwb_dropped_total", sum(&Counters::dropped_not_local), {{"reason", "not_local"}});
+    out.family("mwb_slow_client_closes_total", "counter",
+               "Clients closed (1008) for queueing more than --max-buffered-bytes.");
+    out.sample("mwb_slow_client_closes_total", sum(&Counters::closed_slow));
+    out.family("mwb_client_publishes_total", "counter", "Client messages to MQTT, by result.");
+    out.sample("mwb_client_publishes_total", sum(&Counters::publish_ok), {{"result", "published"}});
+    out.sample("mwb_client_publishes_total", sum(&Counters::publish_refused),
+               {{"result", "refused"}});
+    out.sample("mwb_client_publishes_total", sum(&Counters::publish_failed),
+               {{"result", "failed"}});
+    out.family("mwb_protocol_errors_total", "counter", "Malformed or refused protocol frames.");
+    out.sample("mwb_protocol_errors_total", sum(&Counters::protocol_errors));
+    out.family("mwb_retained_cache_full_total", "counter",
+               "Retained messages not cached because --retained-cache was full.");
+    out.sample("mwb_retained_cache_full_total", sum(&Counters::retained_cache_full));
+    out.family("mwb_mqtt_reconnects_total", "counter", "Broker link re-established after a loss.");
+    out.sample("mwb_mqtt_reconnects_total", sum(&Counters::mqtt_reconnects));
+    out.family("mwb_mqtt_connected", "gauge", "1 when the broker link is up and subscribed.");
+    out.sample("mwb_mqtt_connected",
+               std::uint64_t{state.mqtt_connected.load(std::memory_order_relaxed) ? 1u : 0u});
+
+    LatencyHistogram::Snapshot latency;
+    for (const Counters* shard : shards) latency += shard->delivery_latency.snapshot();
+    out.histogram("mwb_delivery_latency_seconds",
+                  "From a broker message's arrival to its frame handed to a client's connection.",
+                  {LatencyHistogram::upper_bounds.begin(), LatencyHistogram::upper_bounds.end()},
+                  {latency.buckets.begin(), latency.buckets.end()},
+                  static_cast<double>(latency.sum_ns) / 1e9);
+    return out.text();
+}
+
+}  // namespace mqttws::ws
