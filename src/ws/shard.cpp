@@ -312,13 +312,11 @@ void BasicShard<Config>::on_http(websocketpp::connection_hdl hdl) {
         const bool up = context_.state.mqtt_connected.load(std::memory_order_relaxed);
         // A draining instance tells a health-checking load balancer to stop sending clients.
         const bool draining = context_.state.draining.load(std::memory_order_relaxed);
+        const char* health = draining ? "draining" : up ? "ok" : "degraded";
         con->set_status(up && !draining ? status::ok : status::service_unavailable);
         con->replace_header("Content-Type", "application/json");
-        con->set_body(std::string(R"({"status":")") +
-                      (draining ? "draining"
-                       : up     ? "ok"
-                                : "degraded") +
-                      R"(","mqtt":")" + (up ? "connected" : "disconnected") + "\"}\n");
+        con->set_body(std::string(R"({"status":")") + health + R"(","mqtt":")" +
+                      (up ? "connected" : "disconnected") + "\"}\n");
         return;
     }
     if (path == "/metrics" && context_.render_metrics) {
