@@ -49,15 +49,14 @@ void WsServer::join() {
 
 void WsServer::deliver(MessagePtr message) {
     bump(mqtt_counters_.mqtt_messages);
-    const std::optional<std::string> target = message->target_session;
-    auto outbound = std::make_shared<const OutboundMessage>(std::move(message));
-    if (target) {
+    if (message->target_session) {
         // The id names its instance and shard: one shard of one instance delivers.
-        const SessionLocation where =
-            locate_session(*target, options_.instance_id, static_cast<unsigned>(shards_.size()));
+        const SessionLocation where = locate_session(*message->target_session, options_.instance_id,
+                                                     static_cast<unsigned>(shards_.size()));
         switch (where.place) {
             case SessionPlace::local:
-                shards_[where.shard]->post_message(std::move(outbound));
+                shards_[where.shard]->post_message(
+                    std::make_shared<const OutboundMessage>(std::move(message)));
                 break;
             case SessionPlace::not_local:
                 // Every instance sees a shared topic; the holder delivers.
@@ -69,6 +68,7 @@ void WsServer::deliver(MessagePtr message) {
         }
         return;
     }
+    const auto outbound = std::make_shared<const OutboundMessage>(std::move(message));
     for (auto& shard : shards_) shard->post_message(outbound);
 }
 
