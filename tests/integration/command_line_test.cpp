@@ -75,7 +75,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadCommandLine{"InstanceIdWithSlash", {"--instance-id", "a/b"}, "--instance-id"},
         BadCommandLine{"InstanceIdWithHash", {"--instance-id", "a#"}, "--instance-id"},
         BadCommandLine{
-            "InstanceIdTooLong", {"--instance-id", std::string(65, 'i')}, "--instance-id"}),,
+            "InstanceIdTooLong", {"--instance-id", std::string(65, 'i')}, "--instance-id"},
         BadCommandLine{"LogFormatUnknown", {"--log-format", "xml"}, "--log-format"},
         BadCommandLine{"AdminTokenFileMissing",
                        {"--http-admin-token-file", "/nonexistent/mwb-admin-token"},
