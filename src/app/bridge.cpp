@@ -58,6 +58,26 @@ int run_bridge(const Config& config) {
     };
     schedule_trim();
 
+    // SIGHUP: new TLS handshakes use the certificate files as they are now;
+    // open connections keep theirs. A bad file keeps the old certificate.
+    boost::asio::signal_set reload_signals(control, SIGHUP);
+    std::function<void()> await_reload = [&] {
+        reload_signals.async_wait([&](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            if (const auto& tls = config.ws.security.tls) {
+                if (auto reason = tls->reload(); reason.empty()) {
+                    spdlog::info("SIGHUP: TLS certificate reloaded from {}", tls->files().cert);
+                } else {
+                    spdlog::error("SIGHUP: keeping the current TLS certificate: {}", reason);
+                }
+            } else {
+                spdlog::info("SIGHUP: nothing to reload (no --tls-cert)");
+            }
+            await_reload();
+        });
+    };
+    await_reload();
+
     boost::asio::signal_set signals(control, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
@@ -65,6 +85,7 @@ int run_bridge(const Config& config) {
                      signal == SIGINT ? "SIGINT" : "SIGTERM");
         server.shutdown();
         trim_timer.cancel();
+        reload_signals.cancel();
         work.reset();
         control.stop();
     });

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "app/security_flags.hpp"
 #include "mqttws/broker_url.hpp"
 #include "mqttws/inbound_publish.hpp"
 #include "mqttws/payload_decoder.hpp"
@@ -64,6 +65,7 @@ struct RawFlags {
     std::string status_topic;
     std::string mqtt_session_expiry = "0s";
     std::string max_payload = "1MiB";
+    SecurityFlags security;
 };
 
 std::string random_hex() {
@@ -274,6 +276,11 @@ std::optional<BadValue> check(const RawFlags& raw, Config& config) {
                         "'" + raw.log_level + "' is not trace, debug, info, warn, error or off"};
     }
     config.log_level = raw.log_level;
+
+    const bool mqtt_tls = std::get<BrokerUrl>(url).tls;
+    if (auto problem = apply_security_flags(raw.security, mqtt_tls, config)) {
+        return BadValue{problem->flag, problem->reason};
+    }
     return std::nullopt;
 }
 
@@ -365,6 +372,7 @@ CommandLine parse_command_line(int argc, char** argv) {
         ->capture_default_str();
     add("--log-level", raw.log_level, "trace, debug, info, warn, error or off")
         ->capture_default_str();
+    add_security_flags(app, raw.security, env_name);
 
     try {
         app.parse(argc, argv);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "mqttws/inbound_publish.hpp"
+#include "ws/security_options.hpp"
 
 namespace mqttws::ws {
 
@@ -27,6 +28,7 @@ struct WsOptions {
     std::chrono::milliseconds pong_timeout{10000};
     std::chrono::milliseconds handshake_timeout{5000};
     InboundOptions inbound;
+    SecurityOptions security;
 };
 
 inline constexpr const char* protocol_subprotocol = "mqtt-ws-bridge.v1";

@@ -10,7 +10,7 @@ namespace mqttws::ws {
 WsServer::WsServer(WsOptions options, ClientPublisher* publisher) : options_(std::move(options)) {
     for (unsigned i = 0; i < options_.threads; ++i) {
         ShardContext context{options_, state_, publisher, [this] { return render_metrics(); }};
-        shards_.push_back(make_shard(i, std::move(context), /*tls=*/false));
+        shards_.push_back(make_shard(i, std::move(context), options_.security.tls != nullptr));
     }
 }
 
@@ -94,6 +94,12 @@ std::string WsServer::render_metrics() const {
                {{"result", "refused"}, {"reason", "shutting_down"}});
     out.sample("mwb_connections_total", sum(&Counters::refused_too_many),
                {{"result", "refused"}, {"reason", "too_many_connections"}});
+    out.sample("mwb_connections_total", sum(&Counters::refused_unauthorized),
+               {{"result", "refused"}, {"reason", "unauthorized"}});
+    out.sample("mwb_connections_total", sum(&Counters::refused_forbidden),
+               {{"result", "refused"}, {"reason", "forbidden"}});
+    out.sample("mwb_connections_total", sum(&Counters::refused_origin),
+               {{"result", "refused"}, {"reason", "origin"}});
     out.family("mwb_mqtt_messages_total", "counter", "Messages received from the broker.");
     out.sample("mwb_mqtt_messages_total", sum(&Counters::mqtt_messages));
     out.family("mwb_deliveries_total", "counter", "Frames queued to WebSocket clients.");
