@@ -40,9 +40,9 @@ int run_bridge(const Config& config) {
                       ec.message());
         return 1;
     }
-    spdlog::info("listening on {}:{} (WebSocket at {}, {} thread(s)); instance {}",
-                 config.ws.listen_host, config.ws.listen_port, config.ws.ws_path, config.ws.threads,
-                 config.instance_id);
+    spdlog::info("listening on {}:{} ({} at {}, {} thread(s)); instance {}", config.ws.listen_host,
+                 config.ws.listen_port, config.ws.security.tls ? "wss" : "ws", config.ws.ws_path,
+                 config.ws.threads, config.instance_id);
     link->start();
 
     // Connection churn frees memory in every thread's malloc arena; glibc

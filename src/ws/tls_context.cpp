@@ -60,9 +60,21 @@ std::variant<TlsContextPtr, std::string> TlsContextStore::build(const TlsFiles& 
 std::string TlsContextStore::reload() {
     auto built = build(files_);
     if (auto* reason = std::get_if<std::string>(&built)) return *reason;
+    TlsContextPtr context = std::get<TlsContextPtr>(std::move(built));
+    SSL_CTX_set_client_hello_cb(context->native_handle(), &TlsContextStore::on_client_hello, this);
     std::lock_guard<std::mutex> lock(mutex_);
-    current_ = std::get<TlsContextPtr>(std::move(built));
+    current_ = std::move(context);
     return {};
+}
+
+int TlsContextStore::on_client_hello(SSL* ssl, int*, void* store) {
+    const TlsContextPtr current = static_cast<TlsContextStore*>(store)->current();
+    // The SSL takes its own reference on the context (certificate, key, CA
+    // store), so it outlives a later reload.
+    if (current && SSL_get_SSL_CTX(ssl) != current->native_handle()) {
+        SSL_set_SSL_CTX(ssl, current->native_handle());
+    }
+    return SSL_CLIENT_HELLO_SUCCESS;
 }
 
 TlsContextPtr TlsContextStore::current() const {

@@ -1,7 +1,9 @@
 // The server's TLS settings (--tls-cert, --tls-key, --tls-ca) as an OpenSSL
 // context that can be replaced while connections are open: each new
-// handshake takes the current context, and a connection keeps the one it
-// started with, so a reload (SIGHUP) never drops anyone.
+// handshake switches to the current context in its ClientHello callback, and
+// a connection keeps the one it shook hands with, so a reload (SIGHUP) never
+// drops anyone. (websocketpp asks for the context when it prepares the next
+// accept, which may be long before the handshake: hence the callback.)
 #pragma once
 
 #include <boost/asio/ssl/context.hpp>
@@ -37,6 +39,8 @@ class TlsContextStore {
     const TlsFiles& files() const { return files_; }
 
   private:
+    static int on_client_hello(SSL* ssl, int* alert, void* store);
+
     TlsFiles files_;
     mutable std::mutex mutex_;
     TlsContextPtr current_;

@@ -27,7 +27,10 @@ std::string MosquittoProcess::binary() {
     return MWB_MOSQUITTO_BINARY;
 }
 
-MosquittoProcess::MosquittoProcess() : dir_("mwb-mosquitto") {
+MosquittoProcess::MosquittoProcess() : MosquittoProcess(std::string()) {}
+
+MosquittoProcess::MosquittoProcess(std::string extra_config)
+    : dir_("mwb-mosquitto"), extra_config_(std::move(extra_config)) {
     for (int attempt = 1;; ++attempt) {
         port_ = LoopbackPort::find_free();
         write_config();
@@ -53,6 +56,7 @@ MosquittoProcess::~MosquittoProcess() {
 
 void MosquittoProcess::write_config() const {
     std::ostringstream config;
+    if (!extra_config_.empty()) config << "per_listener_settings true\n";
     config << "listener " << port_ << " 127.0.0.1\n"
            << "allow_anonymous true\n"
            << "persistence false\n"
@@ -67,6 +71,7 @@ void MosquittoProcess::write_config() const {
     if (const passwd* user = ::getpwuid(::geteuid())) {
         config << "user " << user->pw_name << "\n";
     }
+    config << extra_config_;
     TextFile::write(dir_.file("mosquitto.conf"), config.str());
 }
 

@@ -14,6 +14,9 @@ namespace mwb::it {
 class MosquittoProcess {
   public:
     MosquittoProcess();
+    // `extra_config` is appended to the configuration (e.g. a TLS listener); settings are then
+    // per listener, and the default loopback listener stays anonymous.
+    explicit MosquittoProcess(std::string extra_config);
     // Stops the broker (its own PID only); prints its log when the current test failed.
     ~MosquittoProcess();
     MosquittoProcess(const MosquittoProcess&) = delete;
@@ -32,6 +35,8 @@ class MosquittoProcess {
     void restart();
 
     std::string log() const;
+    // A file in the broker's private temp dir (for password files and the like).
+    std::string file(const std::string& name) const { return dir_.file(name).string(); }
 
     static std::string binary();
 
@@ -41,6 +46,7 @@ class MosquittoProcess {
     bool start(const Deadline& deadline);
 
     TempDir dir_;
+    std::string extra_config_;
     std::uint16_t port_ = 0;
     std::unique_ptr<ChildProcess> process_;
 };
