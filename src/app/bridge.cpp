@@ -52,9 +52,9 @@ int run_bridge(const Config& config) {
                       ec.message());
         return 1;
     }
-    spdlog::info("listening on {}:{} (WebSocket at {}, {} thread(s)); instance {}",
-                 config.ws.listen_host, config.ws.listen_port, config.ws.ws_path, config.ws.threads,
-                 config.instance_id);
+    spdlog::info("listening on {}:{} ({} at {}, {} thread(s)); instance {}", config.ws.listen_host,
+                 config.ws.listen_port, config.ws.security.tls ? "wss" : "ws", config.ws.ws_path,
+                 config.ws.threads, config.instance_id);
     link->start();
 
     // Connection churn frees memory in every thread's malloc arena; glibc
@@ -70,6 +70,26 @@ int run_bridge(const Config& config) {
     };
     schedule_trim();
 
+    // SIGHUP: new TLS handshakes use the certificate files as they are now;
+    // open connections keep theirs. A bad file keeps the old certificate.
+    boost::asio::signal_set reload_signals(control, SIGHUP);
+    std::function<void()> await_reload = [&] {
+        reload_signals.async_wait([&](const boost::system::error_code& ec, int) {
+            if (ec) return;
+            if (const auto& tls = config.ws.security.tls) {
+                if (auto reason = tls->reload(); reason.empty()) {
+                    spdlog::info("SIGHUP: TLS certificate reloaded from {}", tls->files().cert);
+                } else {
+                    spdlog::error("SIGHUP: keeping the current TLS certificate: {}", reason);
+                }
+            } else {
+                spdlog::info("SIGHUP: nothing to reload (no --tls-cert)");
+            }
+            await_reload();
+        });
+    };
+    await_reload();
+
     boost::asio::signal_set signals(control, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signal) {
         if (ec) return;
@@ -77,6 +97,7 @@ int run_bridge(const Config& config) {
                      signal == SIGINT ? "SIGINT" : "SIGTERM");
         server.shutdown();
         trim_timer.cancel();
+        reload_signals.cancel();
         work.reset();
         control.stop();
     });

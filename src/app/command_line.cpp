@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "app/security_flags.hpp"
 #include "mqttws/broker_url.hpp"
 #include "mqttws/inbound_publish.hpp"
 #include "mqttws/payload_decoder.hpp"
@@ -70,6 +71,7 @@ struct RawFlags {
     std::string max_payload = "1MiB";
     bool no_console = false;
     std::string console_dir;
+    SecurityFlags security;
 };
 
 std::string random_hex() {
@@ -315,6 +317,11 @@ std::optional<BadValue> check(const RawFlags& raw, Config& config) {
     }
     config.log_format = raw.log_format == "json" ? log::LogFormat::json : log::LogFormat::text;
     if (auto bad = read_admin_token(raw, ws.http_admin_token)) return bad;
+
+    const bool mqtt_tls = std::get<BrokerUrl>(url).tls;
+    if (auto problem = apply_security_flags(raw.security, mqtt_tls, config)) {
+        return BadValue{problem->flag, problem->reason};
+    }
     return std::nullopt;
 }
 
@@ -416,6 +423,7 @@ CommandLine parse_command_line(int argc, char** argv) {
         "Bearer token GET /metrics requires (prefer --http-admin-token-file)");
     add("--http-admin-token-file", raw.http_admin_token_file,
         "File whose first line is the --http-admin-token");
+    add_security_flags(app, raw.security, env_name);
 
     try {
         app.parse(argc, argv);

@@ -79,6 +79,17 @@ MqttLink::MqttLink(MqttOptions options, LinkEvents events, boost::asio::io_conte
         // The broker publishes "offline" for us if we vanish.
         builder.will(::mqtt::message(options_.status_topic, "offline", 1, true));
     }
+    if (options_.tls.enabled) {
+        ::mqtt::ssl_options_builder ssl;
+        if (!options_.tls.ca_file.empty()) ssl.trust_store(options_.tls.ca_file);
+        if (!options_.tls.cert_file.empty()) {
+            ssl.key_store(options_.tls.cert_file).private_key(options_.tls.key_file);
+        }
+        // Paho's default version lets OpenSSL negotiate TLS 1.2 or 1.3 (its
+        // own floor on Debian is 1.2); verify() checks the host name too.
+        ssl.enable_server_cert_auth(!options_.tls.insecure).verify(!options_.tls.insecure);
+        builder.ssl(ssl.finalize());
+    }
     if (options_.username) builder.user_name(*options_.username);
     if (options_.password) builder.password(*options_.password);
     connect_options_ = builder.finalize();

@@ -12,6 +12,15 @@
 
 namespace mqttws::mqtt {
 
+// TLS to the broker (ssl://, mqtts://, wss:// URLs).
+struct MqttTls {
+    bool enabled = false;   // the URL asks for TLS
+    std::string ca_file;    // --mqtt-ca; empty: the system's trust store
+    std::string cert_file;  // --mqtt-cert, with --mqtt-key: a client certificate
+    std::string key_file;
+    bool insecure = false;  // --mqtt-insecure: no verification of the broker
+};
+
 struct MqttOptions {
     std::string url = "tcp://127.0.0.1:1883";
     std::string client_id;
@@ -29,6 +38,7 @@ struct MqttOptions {
     // messages) this long across a disconnect; 0: a clean session each time.
     std::chrono::seconds session_expiry{0};
     std::uint64_t max_payload = 1 << 20;  // larger messages are dropped
+    MqttTls tls;
 };
 
 }  // namespace mqttws::mqtt

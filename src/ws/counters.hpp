@@ -17,6 +17,9 @@ struct Counters {
     Counter refused_bad_request{0};
     Counter refused_shutting_down{0};
     Counter refused_too_many{0};
+    Counter refused_unauthorized{0};
+    Counter refused_forbidden{0};
+    Counter refused_origin{0};
     Counter clients{0};  // gauge: open or opening connections
     Counter deliveries{0};
     Counter bytes_out{0};

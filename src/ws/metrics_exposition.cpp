@@ -36,6 +36,12 @@ std::string render_metrics(const ServerState& state, const Counters& mqtt,
                {{"result", "refused"}, {"reason", "shutting_down"}});
     out.sample("mwb_connections_total", sum(&Counters::refused_too_many),
                {{"result", "refused"}, {"reason", "too_many_connections"}});
+    out.sample("mwb_connections_total", sum(&Counters::refused_unauthorized),
+               {{"result", "refused"}, {"reason", "unauthorized"}});
+    out.sample("mwb_connections_total", sum(&Counters::refused_forbidden),
+               {{"result", "refused"}, {"reason", "forbidden"}});
+    out.sample("mwb_connections_total", sum(&Counters::refused_origin),
+               {{"result", "refused"}, {"reason", "origin"}});
     out.family("mwb_mqtt_messages_total", "counter", "Messages received from the broker.");
     out.sample("mwb_mqtt_messages_total", sum(&Counters::mqtt_messages));
     out.family("mwb_deliveries_total", "counter", "Frames handed to WebSocket connections.");

@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <utility>
 
+#include "mqttws/credential.hpp"
 #include "mqttws/envelope_encoder.hpp"
 #include "mqttws/inbound_publish.hpp"
 #include "mqttws/session_id.hpp"
@@ -91,6 +92,13 @@ BasicShard<Config>::BasicShard(unsigned index, ShardContext context)
     server_.set_fail_handler([this](auto hdl) { on_close(hdl); });
     server_.set_message_handler([this](auto hdl, auto frame) { on_message(hdl, frame); });
     server_.set_http_handler([this](auto hdl) { on_http(hdl); });
+    if constexpr (std::is_same_v<Config, TlsConfig>) {
+        // Each handshake takes the context current at that moment: after a
+        // reload new clients get the new certificate, open ones keep theirs.
+        server_.set_tls_init_handler([store = options_.security.tls](websocketpp::connection_hdl) {
+            return store->current();
+        });
+    }
 }
 
 template <typename Config>
@@ -197,12 +205,26 @@ bool BasicShard<Config>::on_validate(websocketpp::connection_hdl hdl) {
         return refuse(con, status::service_unavailable, drain_reason,
                       counters_.refused_shutting_down);
     }
+    if (!origin_allowed(con->get_request_header("Origin"), options_.security.allowed_origins)) {
+        return refuse(con, status::forbidden, "origin not allowed", counters_.refused_origin);
+    }
     const WsTargetResult target = parse_ws_target(con->get_resource(), options_.ws_path);
     if (target.status == WsTargetStatus::not_found) {
         return refuse(con, status::not_found, target.reason, counters_.refused_not_found);
     }
     if (target.status == WsTargetStatus::bad_request) {
         return refuse(con, status::bad_request, target.reason, counters_.refused_bad_request);
+    }
+    auto identity = authenticate(con);
+    if (!identity) return false;
+    if (*identity) {
+        for (const auto& filter : target.target.filters) {
+            if (!may_subscribe((*identity)->permissions, filter)) {
+                return refuse(con, status::forbidden,
+                              "not allowed to subscribe to '" + filter + "'",
+                              counters_.refused_forbidden);
+            }
+        }
     }
     if (target.target.filters.size() > options_.max_subscriptions) {
         return refuse(
@@ -230,15 +252,74 @@ bool BasicShard<Config>::on_validate(websocketpp::connection_hdl hdl) {
     client.remote = con->get_remote_endpoint();
     client.resource = con->get_resource();
     client.since = std::chrono::steady_clock::now();
+    if (*identity) {
+        client.permissions = std::move((*identity)->permissions);
+        client.user = std::move((*identity)->subject);
+        if ((*identity)->valid_until) schedule_expiry(id, client, *(*identity)->valid_until);
+    }
     bump(counters_.connections_accepted);
     bump(counters_.clients);
     // Subscribed before the 101 goes out: a message the broker sends after
     // the client saw its handshake complete is never missed.
     subscribe(id, client, target.target.filters);
-    spdlog::debug("session {} from {} at {} ({} mode, {} filters)", client.session_id,
+    spdlog::debug("session {} from {} at {} ({} mode, {} filters{}{})", client.session_id,
                   client.remote, path_of(client.resource), protocol ? "protocol" : "plain",
-                  target.target.filters.size());
+                  target.target.filters.size(), client.user.empty() ? "" : ", user ", client.user);
     return true;
+}
+
+template <typename Config>
+std::optional<std::optional<auth::Identity>> BasicShard<Config>::authenticate(
+    const ConnectionPtr& con) {
+    const auth::Authenticator* authenticator = options_.security.authenticator.get();
+    if (!authenticator) return std::optional<auth::Identity>();
+    const auto credential = find_credential(con->get_request_header("Authorization"),
+                                            con->get_resource(), con->get_requested_subprotocols());
+    std::string reason = "no credential";
+    std::optional<auth::Identity> identity;
+    if (credential) identity = authenticator->authenticate(*credential, reason);
+    if (!identity) {
+        // The reason stays in our log; the client learns nothing but 401.
+        spdlog::info("unauthorized handshake from {}: {}", con->get_remote_endpoint(), reason);
+        con->replace_header("WWW-Authenticate", "Bearer");
+        refuse(con, status::unauthorized, "unauthorized", counters_.refused_unauthorized);
+        return std::nullopt;
+    }
+    return identity;
+}
+
+template <typename Config>
+void BasicShard<Config>::schedule_expiry(ClientId id, Client& client,
+                                         std::chrono::system_clock::time_point valid_until) {
+    const auto left = valid_until - std::chrono::system_clock::now();
+    client.expiry = std::make_unique<boost::asio::steady_timer>(io_);
+    client.expiry->expires_after(
+        std::max(std::chrono::steady_clock::duration::zero(),
+                 std::chrono::duration_cast<std::chrono::steady_clock::duration>(left)));
+    client.expiry->async_wait([this, id](const boost::system::error_code& error) {
+        if (error) return;  // the client left first
+        const auto it = clients_.find(id);
+        if (it != clients_.end()) close_expired(it->second);
+    });
+}
+
+template <typename Config>
+void BasicShard<Config>::close_expired(Client& client) {
+    client.expired = true;
+    if (!client.open) return;  // on_open closes it
+    spdlog::info("session {}: token expired, closing", client.session_id);
+    websocketpp::lib::error_code ec;
+    client.connection->close(close_token_expired, close_token_expired_reason, ec);
+}
+
+template <typename Config>
+std::string BasicShard<Config>::refused_filter(const Client& client,
+                                               const std::vector<std::string>& filters) {
+    if (!client.permissions) return {};
+    for (const auto& filter : filters) {
+        if (!may_subscribe(*client.permissions, filter)) return filter;
+    }
+    return {};
 }
 
 template <typename Config>
@@ -252,6 +333,10 @@ void BasicShard<Config>::on_open(websocketpp::connection_hdl hdl) {
     if (shutting_down_) {
         websocketpp::lib::error_code ec;
         con->close(close_status::going_away, drain_reason, ec);
+        return;
+    }
+    if (client.expired) {
+        close_expired(client);
         return;
     }
     if (client.protocol) {
@@ -481,6 +566,12 @@ void BasicShard<Config>::handle_request(ClientId id, Client& client, const std::
         case RequestOp::subscribe: {
             // The ack goes first so it precedes the retained replay it causes;
             // a refusal is decided before anything is sent.
+            if (const std::string refused = refused_filter(client, request.topics);
+                !refused.empty()) {
+                send_text(client, encode_error(request.id_json, error_code::not_allowed,
+                                               "not allowed to subscribe to '" + refused + "'"));
+                return;
+            }
             if (!router_.can_subscribe(id, request.topics)) {
                 send_text(client,
                           encode_error(request.id_json, error_code::too_many_subscriptions,
@@ -522,7 +613,14 @@ void BasicShard<Config>::handle_plain_frame(Client& client, const std::string& f
 template <typename Config>
 void BasicShard<Config>::publish(ClientId id, Client& client, PublishRequest request,
                                  std::optional<std::string> id_json) {
+    // Both must allow it: --allow-publish and the client's own permissions.
     auto topic = authorize_publish(request.topic, options_.inbound);
+    if (std::holds_alternative<std::string>(topic) && client.permissions &&
+        !may_publish(*client.permissions, request.topic)) {
+        topic =
+            RequestError{"null", error_code::not_allowed,
+                         "publishing to '" + request.topic + "' is not allowed for this client"};
+    }
     if (auto* error = std::get_if<RequestError>(&topic)) {
         bump(counters_.publish_refused);
         if (id_json) {

@@ -19,7 +19,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "auth/authenticator.hpp"
 #include "mqttws/client_request.hpp"
+#include "mqttws/permissions.hpp"
 #include "mqttws/retained_cache.hpp"
 #include "mqttws/router.hpp"
 #include "mqttws/static_files.hpp"
@@ -99,6 +101,12 @@ class BasicShard final : public Shard {
         std::string remote;
         std::string resource;
         std::chrono::steady_clock::time_point since;
+        // Set with --auth token|jwt: the client's limits (nullopt: none but
+        // --allow-publish), its user, and when its credential runs out.
+        std::optional<Permissions> permissions;
+        std::string user;
+        std::unique_ptr<boost::asio::steady_timer> expiry;
+        bool expired = false;
     };
 
     bool on_validate(websocketpp::connection_hdl hdl);
@@ -106,6 +114,15 @@ class BasicShard final : public Shard {
     void on_close(websocketpp::connection_hdl hdl);
     void on_message(websocketpp::connection_hdl hdl, FramePtr frame);
     void on_http(websocketpp::connection_hdl hdl);
+    // The client's identity, or nullopt after refusing it (401); with
+    // --auth none an identity without limits.
+    std::optional<std::optional<auth::Identity>> authenticate(const ConnectionPtr& con);
+    void schedule_expiry(ClientId id, Client& client,
+                         std::chrono::system_clock::time_point valid_until);
+    void close_expired(Client& client);
+    // The first of `filters` the client may not subscribe to, "" if none.
+    static std::string refused_filter(const Client& client,
+                                      const std::vector<std::string>& filters);
     bool refuse(const ConnectionPtr& con, websocketpp::http::status_code::value status,
                 const std::string& reason, Counters::Counter& counter);
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "mqttws/inbound_publish.hpp"
+#include "ws/security_options.hpp"
 
 namespace mqttws::ws {
 
@@ -32,6 +33,7 @@ struct WsOptions {
     std::string console_dir;  // --console-dir; empty: default_console_dir()
     // --http-admin-token: when set, GET /metrics needs `Authorization: Bearer <it>`.
     std::string http_admin_token;
+    SecurityOptions security;
 };
 
 inline constexpr const char* protocol_subprotocol = "mqtt-ws-bridge.v1";

@@ -13,7 +13,7 @@ WsServer::WsServer(WsOptions options, ClientPublisher* publisher)
     for (unsigned i = 0; i < options_.threads; ++i) {
         ShardContext context{options_, state_, publisher, [this] { return render_metrics(); },
                              console_ ? &*console_ : nullptr};
-        shards_.push_back(make_shard(i, std::move(context), /*tls=*/false));
+        shards_.push_back(make_shard(i, std::move(context), options_.security.tls != nullptr));
     }
 }
 

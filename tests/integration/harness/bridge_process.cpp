@@ -4,6 +4,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <stdexcept>
@@ -73,9 +74,13 @@ BridgeProcess::~BridgeProcess() {
 }
 
 bool BridgeProcess::start(const std::vector<std::string>& extra_args, WaitFor wait_for) {
-    std::vector<std::string> args{"--mqtt-url",  "tcp://127.0.0.1:" + std::to_string(broker_port_),
-                                  "--listen",    "127.0.0.1:" + std::to_string(port_),
-                                  "--log-level", "debug"};
+    std::vector<std::string> args{"--listen", "127.0.0.1:" + std::to_string(port_), "--log-level",
+                                  "debug"};
+    // A test may name its own broker URL (e.g. mqtts://); the flag may be given only once.
+    if (std::find(extra_args.begin(), extra_args.end(), "--mqtt-url") == extra_args.end()) {
+        args.insert(args.begin(),
+                    {"--mqtt-url", "tcp://127.0.0.1:" + std::to_string(broker_port_)});
+    }
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     {
         std::string command_line = binary();
@@ -92,6 +97,7 @@ bool BridgeProcess::start(const std::vector<std::string>& extra_args, WaitFor wa
             exited = true;
             return true;
         }
+        if (wait_for == WaitFor::accepting) return LoopbackPort::accepts_connection(port_);
         last = HttpClient::get(port_, "/healthz", {}, std::chrono::seconds(2));
         if (wait_for == WaitFor::listening) return last.status != 0;
         return last.status == 200;

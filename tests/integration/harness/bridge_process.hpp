@@ -20,6 +20,7 @@ class BridgeProcess {
     enum class WaitFor {
         healthy,    // GET /healthz answers 200: broker connected and subscriptions acknowledged
         listening,  // GET /healthz answers at all (e.g. while the broker is down)
+        accepting,  // the port accepts TCP (a wss:// bridge: plain HTTP gets no answer)
     };
 
     BridgeProcess(std::uint16_t broker_port, const std::vector<std::string>& extra_args,

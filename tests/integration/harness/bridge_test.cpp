@@ -20,8 +20,8 @@ void BridgeTest::start(const std::vector<std::string>& bridge_args, int publishe
     start_publisher(publisher_version);
 }
 
-void BridgeTest::start_broker() {
-    broker_ = std::make_unique<MosquittoProcess>();
+void BridgeTest::start_broker(const std::string& extra_config) {
+    broker_ = std::make_unique<MosquittoProcess>(extra_config);
 }
 
 void BridgeTest::start_bridge(const std::vector<std::string>& bridge_args,

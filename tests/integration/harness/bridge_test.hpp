@@ -32,7 +32,8 @@ class BridgeTest : public ::testing::Test {
     // Broker, bridge (with `bridge_args` after the harness's own), publisher, client pool.
     void start(const std::vector<std::string>& bridge_args = {},
                int publisher_version = MQTTVERSION_5);
-    void start_broker();
+    // `extra_config` is appended to Mosquitto's configuration (see MosquittoProcess).
+    void start_broker(const std::string& extra_config = "");
     void start_bridge(const std::vector<std::string>& bridge_args,
                       BridgeProcess::WaitFor wait_for = BridgeProcess::WaitFor::healthy);
     void start_publisher(int mqtt_version = MQTTVERSION_5);

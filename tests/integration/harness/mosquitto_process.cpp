@@ -55,6 +55,10 @@ MosquittoProcess::~MosquittoProcess() {
 
 void MosquittoProcess::write_config() const {
     std::ostringstream config;
+    // A second listener (TLS, passwords) must not change the anonymous test listener.
+    if (extra_config_.find("listener ") != std::string::npos) {
+        config << "per_listener_settings true\n";
+    }
     config << "listener " << port_ << " 127.0.0.1\n"
            << "allow_anonymous true\n"
            << "persistence false\n"

@@ -13,7 +13,9 @@ namespace mwb::it {
 // file in its own temp dir. The constructor returns once the port accepts TCP connections.
 class MosquittoProcess {
   public:
-    // `extra_config` is appended to the generated configuration (e.g. bridge_to()).
+    // `extra_config` is appended to the generated configuration (e.g. bridge_to(), or a TLS
+    // listener: with another listener, settings are per listener and the default loopback
+    // listener stays anonymous).
     explicit MosquittoProcess(std::string extra_config = {});
     // Stops the broker (its own PID only); prints its log when the current test failed.
     ~MosquittoProcess();
@@ -33,6 +35,8 @@ class MosquittoProcess {
     void restart();
 
     std::string log() const;
+    // A file in the broker's private temp dir (for password files and the like).
+    std::string file(const std::string& name) const { return dir_.file(name).string(); }
 
     static std::string binary();
 
