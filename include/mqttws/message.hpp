@@ -34,6 +34,10 @@ struct Message {
 
     // The session this message is meant for, if any; never sent to clients.
     std::optional<std::string> target_session;
+    // The target is named by the message's topic: the session's own reply
+    // topic, where answers to its requests arrive. Any other targeted message
+    // is still held to what the session may subscribe to.
+    bool on_reply_topic = false;
 
     // When the broker's message reached the bridge (for the delivery latency
     // histogram); unset (epoch) for messages the bridge made itself.

@@ -111,7 +111,9 @@ DecodeResult decode_message(Message& msg, const DecodeOptions& options) {
                            [&](const auto& p) { return p.first == options.session_property; }),
             props.end());
     }
-    if (!msg.target_session) msg.target_session = reply_topic_session(msg.mqtt_topic, options);
+    auto reply_session = reply_topic_session(msg.mqtt_topic, options);
+    if (!msg.target_session) msg.target_session = reply_session;
+    msg.on_reply_topic = reply_session && msg.target_session == reply_session;
     if (!msg.target_session && msg.kind == PayloadKind::json && !unwrap_session_msg(msg)) {
         return DecodeResult::refused_payload;
     }

@@ -13,9 +13,9 @@
 #include "mqttws/inbound_publish.hpp"
 #include "mqttws/session_id.hpp"
 #include "mqttws/ws_target.hpp"
-#include "ws/static_reply.hpp"
 #include "ws/connection_log.hpp"
 #include "ws/http_endpoints.hpp"
+#include "ws/static_reply.hpp"
 
 namespace mqttws::ws {
 
@@ -447,9 +447,23 @@ void BasicShard<Config>::deliver(const OutboundMessagePtr& message) {
     for (const Recipient& recipient : recipients_) {
         const auto it = clients_.find(recipient.client);
         if (it != clients_.end()) {
+            if (!may_receive_targeted(it->second, msg)) {
+                bump(counters_.dropped_acl);
+                spdlog::debug("dropped a message on {} for session {}: outside its permissions",
+                              msg.mqtt_topic, it->second.session_id);
+                continue;
+            }
             send_frame(it->second, message->frame(recipient.form), msg.arrival);
         }
     }
+}
+
+template <typename Config>
+bool BasicShard<Config>::may_receive_targeted(const Client& client, const Message& msg) const {
+    // Naming a session narrows delivery to it; it never widens what the
+    // session may read. Its own reply topic carries answers to its requests.
+    if (!msg.target_session || msg.on_reply_topic || !client.permissions) return true;
+    return may_subscribe(*client.permissions, msg.topic);
 }
 
 template <typename Config>

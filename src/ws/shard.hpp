@@ -127,6 +127,7 @@ class BasicShard final : public Shard {
                 const std::string& reason, Counters::Counter& counter);
 
     void deliver(const OutboundMessagePtr& message);
+    bool may_receive_targeted(const Client& client, const Message& msg) const;
     // `arrival`: when the broker message behind `frame` arrived, for the
     // latency histogram (unset for the bridge's own frames and replays).
     void send_frame(Client& client, const FramePtr& frame,

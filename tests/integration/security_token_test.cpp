@@ -5,6 +5,7 @@
 
 #include "harness/bridge_metrics.hpp"
 #include "harness/json_text.hpp"
+#include "harness/mqtt_v5.hpp"
 #include "harness/security_fixture.hpp"
 
 namespace mwb::it {
@@ -124,6 +125,24 @@ TEST_F(TokenAuthTest, OtherOriginsAreRefusedWith403) {
     EXPECT_TRUE(BridgeMetrics::wait_until(
         bridge().port(), R"(mwb_connections_total{result="refused",reason="origin"})",
         [](double v) { return v == 2; }, std::chrono::seconds(10)));
+}
+
+TEST_F(TokenAuthTest, TargetingASessionNeverWidensItsPermissions) {
+    start_with_tokens();
+    WsConnection& client = connect("/ws/a/%23?access_token=" + kAlpha);
+    const std::string session = client.session_id();
+    ASSERT_FALSE(session.empty());
+
+    // Addressed to this session, but on a topic its token may not read: dropped as acl.
+    publisher().publish("b/secret", "not for alpha", 0, false,
+                        MqttV5::user_properties({{"session", session}}));
+    ASSERT_TRUE(BridgeMetrics::wait_until(
+        bridge().port(), R"(mwb_dropped_total{reason="acl"})", [](double v) { return v == 1; },
+        std::chrono::seconds(10)));
+    // Addressed to it on a readable topic: delivered, and it is the first frame it sees.
+    publisher().publish("a/for-alpha", "yes", 0, false,
+                        MqttV5::user_properties({{"session", session}}));
+    EXPECT_TRUE(ReceivesTexts(client, {"yes"}));
 }
 
 }  // namespace

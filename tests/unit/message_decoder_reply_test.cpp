@@ -136,5 +136,31 @@ TEST(DecodeReplyTopicRoot, UserPropertyStillWins) {
     EXPECT_EQ(msg.target_session, "OTHER");
 }
 
+TEST(DecodeReplyTopic, OnlyTheSessionsOwnReplyTopicIsMarkedAsSuch) {
+    // A reply topic names the session it answers: permissions do not apply.
+    Message reply = from_broker("r/i/SESSION");
+    ASSERT_EQ(decode_message(reply, with_reply_prefix()), DecodeResult::ok);
+    EXPECT_TRUE(reply.on_reply_topic);
+
+    // A user property naming a session on any other topic is held to that
+    // session's permissions.
+    Message property = from_broker("sensors/x");
+    property.user_properties = {{"session", "SESSION"}};
+    ASSERT_EQ(decode_message(property, with_reply_prefix()), DecodeResult::ok);
+    EXPECT_EQ(property.target_session, "SESSION");
+    EXPECT_FALSE(property.on_reply_topic);
+
+    // On a reply topic, a property naming another session does not borrow it.
+    Message borrowed = from_broker("r/i/SESSION");
+    borrowed.user_properties = {{"session", "OTHER"}};
+    ASSERT_EQ(decode_message(borrowed, with_reply_prefix()), DecodeResult::ok);
+    EXPECT_EQ(borrowed.target_session, "OTHER");
+    EXPECT_FALSE(borrowed.on_reply_topic);
+
+    Message broadcast = from_broker("sensors/x");
+    ASSERT_EQ(decode_message(broadcast, with_reply_prefix()), DecodeResult::ok);
+    EXPECT_FALSE(broadcast.on_reply_topic);
+}
+
 }  // namespace
 }  // namespace mqttws
