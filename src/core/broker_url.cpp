@@ -46,6 +46,13 @@ std::variant<BrokerUrl, std::string> parse_broker_url(std::string_view url) {
     const std::string_view rest = url.substr(sep + 3);
     const std::string_view authority = rest.substr(0, rest.find('/'));
     const std::string_view path = rest.substr(authority.size());
+    // Paho ignores credentials in the URI, and the URL is logged: a password
+    // written there would end up in the logs and authenticate nothing.
+    if (authority.find('@') != std::string_view::npos) {
+        return std::string(
+            "credentials in the URL are not supported (use --mqtt-username and "
+            "--mqtt-password-file)");
+    }
     if (authority.empty() || authority.front() == ':') return std::string("missing host");
     if (!scheme->websocket && !path.empty() && path != "/") {
         return std::string("a path is only allowed for ws:// and wss:// URLs");

@@ -72,6 +72,10 @@ TEST(BrokerUrl, Refused) {
     EXPECT_NE(refused("tcp://:1883").find("host"), std::string::npos);
     EXPECT_NE(refused("tcp://broker/path").find("path"), std::string::npos);
     EXPECT_FALSE(refused("").empty());
+    // Never a password in a URL that is logged.
+    EXPECT_NE(refused("tcp://user:secret@broker:1883").find("--mqtt-password-file"),
+              std::string::npos);
+    EXPECT_NE(refused("mqtts://user@broker").find("credentials"), std::string::npos);
 }
 
 }  // namespace
