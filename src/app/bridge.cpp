@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <malloc.h>
+#include <pthread.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -106,6 +107,14 @@ int run_bridge(const Config& config) {
     server.join();
     link->stop(std::chrono::seconds(2));
     link.reset();
+    // Supervisors repeat SIGTERM. The signal_set catches a repeat while it
+    // exists, but restores the default action when destroyed: keep a late
+    // one pending instead of letting it turn a clean exit into a kill.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
     spdlog::info("stopped");
     return 0;
 }

@@ -76,5 +76,23 @@ TEST_F(DrainTest, HandshakeArrivingDuringTheDrainGets503) {
     EXPECT_EQ(close->close_reason(), kDrainReason) << close->describe();
 }
 
+TEST_F(DrainTest, RepeatedSigtermsStillEndInACleanExit) {
+    // Supervisors repeat SIGTERM while a process drains; a repeat must never
+    // turn the clean exit into death by signal, wherever in the shutdown it lands.
+    start({"--threads", "2"});
+    WsConnection& client = connect("/ws");
+    bridge().send_signal(SIGTERM);
+    // As fast as signals go, so one lands in every phase of the shutdown.
+    const Deadline repeating(std::chrono::seconds(15));
+    for (int repeat = 0; repeat < 1000000 && bridge().running() && !repeating.expired(); ++repeat) {
+        bridge().send_signal(SIGTERM);
+    }
+    const std::optional<int> status = bridge().wait_exit(Deadline(std::chrono::seconds(15)));
+    ASSERT_TRUE(status.has_value()) << "the bridge is still running after the signals";
+    EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0)
+        << ChildProcess::describe_wait_status(*status);
+    EXPECT_TRUE(client.wait_closed(kDelivery)) << client.describe();
+}
+
 }  // namespace
 }  // namespace mwb::it
