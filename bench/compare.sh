@@ -114,11 +114,11 @@ run_loads() {
   done
   for rate in "${SWEEP_100[@]}"; do
     run "$peer" "sweep" --url "$url" --clients 100 --rate "$rate" --duration 5 "$@"
-    last_run_failed && break
+    if last_run_failed; then break; fi
   done
   for rate in "${SWEEP_1000[@]}"; do
     run "$peer" "sweep" --url "$url" --clients 1000 --rate "$rate" --duration 5 "$@"
-    last_run_failed && break
+    if last_run_failed; then break; fi
   done
 }
 
