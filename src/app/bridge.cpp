@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <malloc.h>
-#include <pthread.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -13,12 +12,16 @@
 #include <optional>
 
 #include "app/open_file_limit.hpp"
+#include "app/signal_receiver.hpp"
 #include "mqtt/mqtt_link.hpp"
 #include "ws/ws_server.hpp"
 
 namespace mqttws::app {
 
 int run_bridge(const Config& config) {
+    // Before any thread is started (see SignalReceiver).
+    SignalReceiver signal_receiver{SIGINT, SIGTERM, SIGHUP};
+
     // The control loop: signals and the MQTT reconnect timer.
     boost::asio::io_context control{1};
     auto work = boost::asio::make_work_guard(control);
@@ -107,14 +110,8 @@ int run_bridge(const Config& config) {
     server.join();
     link->stop(std::chrono::seconds(2));
     link.reset();
-    // Supervisors repeat SIGTERM. The signal_set catches a repeat while it
-    // exists, but restores the default action when destroyed: keep a late
-    // one pending instead of letting it turn a clean exit into a kill.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    // A repeated SIGTERM now stays pending instead of killing a clean exit.
+    signal_receiver.stop();
     spdlog::info("stopped");
     return 0;
 }
