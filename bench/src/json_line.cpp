@@ -1,40 +1,16 @@
 #include "json_line.hpp"
 
+#include "mqttws/json_string.hpp"
+
 #include <cmath>
 #include <cstdio>
 
 namespace mwb::bench {
 
 std::string json_quote(std::string_view text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char escaped[8];
-                    std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-                    out += escaped;
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out + "\"";
+    std::string out;
+    mqttws::append_json_string(out, text);
+    return out;
 }
 
 void JsonLine::key(std::string_view name) {
