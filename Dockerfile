@@ -24,7 +24,7 @@ RUN apt-get update \
 WORKDIR /src
 # .dockerignore keeps tests, docs, scripts and build trees out of the context.
 COPY . .
-RUN cmake -S . -B /build -DMWB_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Release \
+RUN cmake -S . -B /build -DMWB_BUILD_TESTS=OFF -DMWB_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Release \
       -DCMAKE_INSTALL_PREFIX=/usr/local \
  && cmake --build /build -j"$(nproc)" \
  && DESTDIR=/out cmake --install /build --strip
