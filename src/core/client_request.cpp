@@ -7,6 +7,7 @@
 
 #include "mqttws/base64.hpp"
 #include "mqttws/json_depth.hpp"
+#include "mqttws/json_string.hpp"
 #include "mqttws/topic_filter.hpp"
 
 namespace mqttws {
@@ -16,15 +17,23 @@ namespace {
 constexpr unsigned parse_flags =
     rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
 
+std::string_view view(const rapidjson::Value& s) {
+    return std::string_view(s.GetString(), s.GetStringLength());
+}
+
+// The id as JSON text to echo back. A string goes through the repairing escaper:
+// RapidJSON decodes a lone low-surrogate escape ("\uDC00") to bytes that are not
+// UTF-8, and the echo must stay valid JSON.
 std::string to_json(const rapidjson::Value& value) {
+    if (value.IsString()) {
+        std::string out;
+        append_json_string(out, view(value));
+        return out;
+    }
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
     value.Accept(writer);
     return std::string(buffer.GetString(), buffer.GetSize());
-}
-
-std::string_view view(const rapidjson::Value& s) {
-    return std::string_view(s.GetString(), s.GetStringLength());
 }
 
 RequestError fail(const std::string& id_json, std::string_view code, std::string message) {

@@ -133,6 +133,15 @@ TEST(ClientRequestId, NumberAndStringAreEchoedAsJsonText) {
     EXPECT_EQ(ok(R"({"id":"x","op":"ping"})").id_json, R"("x")");  // order does not matter
 }
 
+TEST(ClientRequestId, LoneSurrogateEscapeInAStringIdIsEchoedAsValidUtf8) {
+    // Found by fuzz_client_request: RapidJSON accepts a lone low surrogate and
+    // decodes it to bytes that are not UTF-8.
+    // Each of the three bytes it becomes is replaced, as a WHATWG decoder does.
+    const std::string fffd3 = "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD";
+    EXPECT_EQ(ok(R"({"op":"ping","id":"a\uDE0Ab"})").id_json, "\"a" + fffd3 + "b\"");
+    expect_error(R"({"op":"nope","id":"\uDC00"})", error_code::unknown_op, "\"" + fffd3 + "\"");
+}
+
 TEST(ClientRequestId, ControlCharactersInStringIdStayEscaped) {
     const std::string id = ok(R"({"op":"ping","id":"a\nb\u0001"})").id_json;
     EXPECT_EQ(id, R"("a\nb\u0001")");
