@@ -26,9 +26,11 @@ std::string encode_status(bool mqtt_connected);
 std::string encode_dropped(std::uint64_t count);
 
 // --events-topic payload: {"event":"connect"|"disconnect","session":...,
-// "remote":...,"path":...,"subscriptions":[...]}.
+// "remote":...,"path":...,"subscriptions":[...]}, plus "user" (the token's or JWT's
+// subject) when the client authenticated as someone: a backend learns whose session it is.
 std::string encode_connection_event(std::string_view event, std::string_view session,
                                     std::string_view remote, std::string_view path,
-                                    const std::vector<std::string>& subscriptions);
+                                    const std::vector<std::string>& subscriptions,
+                                    std::string_view user = {});
 
 }  // namespace mqttws

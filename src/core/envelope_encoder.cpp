@@ -180,7 +180,8 @@ std::string encode_dropped(std::uint64_t count) {
 
 std::string encode_connection_event(std::string_view event, std::string_view session,
                                     std::string_view remote, std::string_view path,
-                                    const std::vector<std::string>& subscriptions) {
+                                    const std::vector<std::string>& subscriptions,
+                                    std::string_view user) {
     rapidjson::StringBuffer buffer;
     Writer w(buffer);
     w.StartObject();
@@ -196,6 +197,10 @@ std::string encode_connection_event(std::string_view event, std::string_view ses
     w.StartArray();
     for (const auto& filter : subscriptions) write_string(w, filter);
     w.EndArray();
+    if (!user.empty()) {
+        write_key(w, "user");
+        write_string(w, user);
+    }
     w.EndObject();
     return take(buffer);
 }

@@ -393,8 +393,9 @@ void BasicShard<Config>::forget(const ConnectionPtr& con) {
 template <typename Config>
 void BasicShard<Config>::announce(const char* event, ClientId id, const Client& client) {
     if (!context_.publisher) return;
-    context_.publisher->publish_event(encode_connection_event(
-        event, client.session_id, client.remote, path_of(client.resource), router_.filters_of(id)));
+    context_.publisher->publish_event(
+        encode_connection_event(event, client.session_id, client.remote, path_of(client.resource),
+                                router_.filters_of(id), client.user));
 }
 
 template <typename Config>

@@ -5,6 +5,7 @@
 
 #include "harness/bridge_metrics.hpp"
 #include "harness/json_text.hpp"
+#include "harness/mqtt_subscriber.hpp"
 #include "harness/mqtt_v5.hpp"
 #include "harness/security_fixture.hpp"
 
@@ -108,6 +109,27 @@ TEST_F(TokenAuthTest, SubjectExpandsInThePermissions) {
     WsConnection& client = connect("/ws/sensors/alice/%23?access_token=" + kAlice);
     publish_topics({"sensors/bob/t", "sensors/alice/t"});
     EXPECT_TRUE(ReceivesTexts(client, {"sensors/alice/t"}));
+}
+
+TEST_F(TokenAuthTest, ConnectionEventsNameTheTokensSubject) {
+    start_with_tokens({"--events-topic", "ev/clients"});
+    MqttSubscriber observer(broker().url(), MQTTVERSION_5);
+    observer.subscribe("ev/clients", 1);
+    const auto next_event = [&observer] {
+        const mqtt::const_message_ptr message = observer.next_message(kDelivery);
+        if (!message) throw std::runtime_error("no connection event arrived in time");
+        return JsonText::parse(message->get_payload_str());
+    };
+
+    WsConnection& alice = connect("/ws/sensors/alice/%23?access_token=" + kAlice);
+    const auto with_subject = next_event();
+    EXPECT_EQ(JsonText::string_member(with_subject, "session"), alice.session_id());
+    EXPECT_EQ(JsonText::string_member(with_subject, "user"), "alice");
+
+    WsConnection& alpha = connect("/ws/a/%23?access_token=" + kAlpha);
+    const auto without_subject = next_event();
+    EXPECT_EQ(JsonText::string_member(without_subject, "session"), alpha.session_id());
+    EXPECT_FALSE(without_subject.HasMember("user")) << JsonText::serialize(without_subject);
 }
 
 TEST_F(TokenAuthTest, OtherOriginsAreRefusedWith403) {

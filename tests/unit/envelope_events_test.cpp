@@ -110,6 +110,14 @@ TEST(EncodeConnectionEvent, Fields) {
     EXPECT_EQ(item(subs, 1), "alerts/#");
 }
 
+TEST(EncodeConnectionEvent, UserOnlyWhenTheClientHasOne) {
+    const auto doc = parse(encode_connection_event("connect", "S", "r", "/ws", {}, "alice"));
+    EXPECT_EQ(doc.MemberCount(), 6u);
+    EXPECT_EQ(str(doc, "user"), "alice");
+    EXPECT_FALSE(
+        parse(encode_connection_event("connect", "S", "r", "/ws", {}, "")).HasMember("user"));
+}
+
 TEST(EncodeConnectionEvent, DisconnectWithoutSubscriptions) {
     const auto doc = parse(encode_connection_event("disconnect", "S", "[::1]:4000", "/ws", {}));
     EXPECT_EQ(str(doc, "event"), "disconnect");
