@@ -1,4 +1,4 @@
-// --auth jwt: HS256 and RS256 tokens minted at test time; bad signature, expired, wrong
+// --auth jwt: HS256, RS256 and ES256 tokens minted at test time; bad signature, expired, wrong
 // audience, a token choosing its own algorithm → 401; {sub} from the claims; an expiring
 // token closes its open connection with 4001.
 
@@ -110,6 +110,28 @@ TEST_F(JwtAuthTest, Rs256WithAPublicKeyAndNoAlgorithmSwitch) {
         JwtMinter::mint("RS256", private_key, claims(R"(,"iss":"https://evil.test")"));
     EXPECT_EQ(with_token("/ws/sensors/alice/%23", wrong_issuer).status, 401);
     expect_log_free_of({good, confused});
+}
+
+TEST_F(JwtAuthTest, Es256WithAnEcPublicKeyRefusesOtherKeysAndAlgorithms) {
+    TestPki pki;
+    pki.openssl({"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
+                 pki.file("jwt.key")});
+    pki.openssl({"pkey", "-in", pki.file("jwt.key"), "-pubout", "-out", pki.file("jwt.pub")});
+    pki.openssl({"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
+                 pki.file("other.key")});
+    start({"--auth", "jwt", "--jwt-public-key", pki.file("jwt.pub"), "--subscribe", "sensors/#"});
+    const std::string private_key = TextFile::read(pki.file("jwt.key"));
+    const std::string good = JwtMinter::mint("ES256", private_key, claims(""));
+    EXPECT_EQ(with_token("/ws/sensors/alice/%23", good).status, 101);
+    // {sub} holds for ES256 as for the other algorithms: bob's topics stay closed.
+    EXPECT_EQ(with_token("/ws/sensors/bob/%23", good).status, 403);
+    const std::string other_key =
+        JwtMinter::mint("ES256", TextFile::read(pki.file("other.key")), claims(""));
+    EXPECT_EQ(with_token("/ws/sensors/alice/%23", other_key).status, 401);
+    const std::string confused =
+        JwtMinter::mint("HS256", TextFile::read(pki.file("jwt.pub")), claims(""));
+    EXPECT_EQ(with_token("/ws/sensors/alice/%23", confused).status, 401);
+    expect_log_free_of({good, other_key, confused});
 }
 
 }  // namespace
