@@ -3,10 +3,11 @@
 #   scripts/test.sh                 build/       (CMake default build type)
 #   scripts/test.sh --sanitize      build-asan/  with -DMWB_SANITIZE=ON (ASan + UBSan)
 # Any further arguments go to ctest (e.g. -R TopicFilter). Exit code is ctest's.
+# MWB_TEST_JOBS sets how many tests run at once (default 4).
 set -euo pipefail
 
 usage() {
-  sed -n '2,5s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,6s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 repo_root() {
@@ -43,10 +44,13 @@ main() {
   cmake -S . -B "$build_dir" "${cmake_args[@]}"
   cmake --build "$build_dir" -j2
 
-  # Serial for now: integration tests start brokers and bridges on loopback ports.
+  # Four at a time on two cores: most of a test is waiting on brokers, bridges and
+  # sockets, and each test takes its own free loopback ports (the harness checks that
+  # nothing else listens on them). MWB_TEST_JOBS=1 runs them one by one.
   # --no-tests=error: an empty test list must not pass CI.
   local rc=0
-  ctest --test-dir "$build_dir" --output-on-failure --timeout 600 --no-tests=error "$@" || rc=$?
+  ctest --test-dir "$build_dir" --output-on-failure --timeout 600 --no-tests=error \
+    -j "${MWB_TEST_JOBS:-4}" "$@" || rc=$?
   return "$rc"
 }
 

@@ -20,7 +20,7 @@ export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$reports/t
 
 # Shards, many clients, protocol ops and shutdown: where threads meet.
 rc=0
-ctest --test-dir build --output-on-failure --timeout 600 --no-tests=error \
+ctest --test-dir build --output-on-failure --timeout 600 --no-tests=error -j 2 \
   -R 'DeliveryTest|LoadTest|ProtocolModeTest|ShutdownTest|BrokerConnectionTest|Session' || rc=$?
 if compgen -G "$reports/tsan*" >/dev/null; then
   cat "$reports"/tsan*
