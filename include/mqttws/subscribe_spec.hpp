@@ -23,8 +23,9 @@ std::string_view strip_share_prefix(std::string_view filter);
 
 struct SubscriptionPlan {
     std::vector<SubscribeSpec> subscriptions;
-    // Pairs of remaining filters that still share topics: the broker sends a
-    // message matching both twice.
+    // Pairs of remaining filters that still share topics, shared ones compared
+    // by the filter after "$share/group/": a message matching both can arrive
+    // twice.
     std::vector<std::pair<std::string, std::string>> overlaps;
 };
 

@@ -72,8 +72,10 @@ SubscriptionPlan plan_subscriptions(std::vector<SubscribeSpec> specs) {
     const auto& kept = plan.subscriptions;
     for (std::size_t i = 0; i < kept.size(); ++i) {
         for (std::size_t j = i + 1; j < kept.size(); ++j) {
-            if (!shared(kept[i]) && !shared(kept[j]) &&
-                filters_overlap(kept[i].filter, kept[j].filter)) {
+            // A shared filter is never folded (its group decides who gets a message), but
+            // overlapping another filter still brings such messages in twice.
+            if (filters_overlap(strip_share_prefix(kept[i].filter),
+                                strip_share_prefix(kept[j].filter))) {
                 plan.overlaps.emplace_back(kept[i].filter, kept[j].filter);
             }
         }

@@ -106,7 +106,7 @@ TEST(PlanSubscriptions, DroppedFiltersAreNotReported) {
     EXPECT_EQ(plan.overlaps, (Pairs{{"a/+/c", "a/b/+"}}));
 }
 
-TEST(PlanSubscriptions, SharedSubscriptionsAreNeverDroppedNorReported) {
+TEST(PlanSubscriptions, SharedSubscriptionsAreNeverDropped) {
     const SubscriptionPlan plan = plan_subscriptions({{"$share/g/a/b", 0},
                                                       {"a/#", 1},
                                                       {"$share/g/a/b", 2},
@@ -120,13 +120,22 @@ TEST(PlanSubscriptions, SharedSubscriptionsAreNeverDroppedNorReported) {
                                          {"$share/g/a/b", 2},
                                          {"$share/h/#", 0},
                                          {"$share/g/a/+", 1}}));
-    EXPECT_TRUE(plan.overlaps.empty());
 }
 
-TEST(PlanSubscriptions, SharedCoverDoesNotSwallowAPlainFilter) {
+TEST(PlanSubscriptions, SharedCoverDoesNotSwallowAPlainFilterButIsReported) {
     const SubscriptionPlan plan = plan_subscriptions({{"$share/g/#", 2}, {"x", 0}});
     EXPECT_EQ(plan.subscriptions, (Specs{{"$share/g/#", 2}, {"x", 0}}));
-    EXPECT_TRUE(plan.overlaps.empty());
+    EXPECT_EQ(plan.overlaps, (Pairs{{"$share/g/#", "x"}}));
+}
+
+TEST(PlanSubscriptions, SharedFiltersAreComparedWithoutTheirGroup) {
+    EXPECT_EQ(plan_subscriptions({{"a/+", 0}, {"$share/g/a/b", 0}}).overlaps,
+              (Pairs{{"a/+", "$share/g/a/b"}}));
+    EXPECT_EQ(plan_subscriptions({{"$share/g/a/#", 0}, {"$share/h/a/b/c", 0}}).overlaps,
+              (Pairs{{"$share/g/a/#", "$share/h/a/b/c"}}));
+    // "g" is a group name here, not a topic level: nothing overlaps.
+    EXPECT_TRUE(plan_subscriptions({{"$share/g/a/#", 0}, {"g/a/b", 0}}).overlaps.empty());
+    EXPECT_TRUE(plan_subscriptions({{"$share/g/a/#", 0}, {"b/#", 0}}).overlaps.empty());
 }
 
 TEST(PlanSubscriptions, OrderOfRemainingSpecsIsPreserved) {
