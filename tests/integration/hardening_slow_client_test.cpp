@@ -33,7 +33,7 @@ constexpr int kSlowReceiveBuffer = 16 * 1024;
 // queue then holds most of the 50 MB), so 24 MiB of growth tells the two apart with a wide margin.
 // Under a sanitizer the allocator's quarantine (256 MiB by default) and shadow memory dominate,
 // so only gross growth is checked there.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if defined(MWB_BRIDGE_SANITIZED) || defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define MWB_IT_SANITIZED 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
