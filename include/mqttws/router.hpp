@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "mqttws/interest_filter.hpp"
 #include "mqttws/message.hpp"
 #include "mqttws/subscription_index.hpp"
 
@@ -51,6 +52,11 @@ class Router {
 
     // Fills `out` with the recipients of `msg`, each at most once.
     RouteResult route(const Message& msg, std::vector<Recipient>& out);
+    // The same with msg.topic already split.
+    RouteResult route(const Message& msg, const TopicLevels& topic, std::vector<Recipient>& out);
+
+    // What the subscribers could match; read from other threads.
+    const InterestFilter& interest() const { return interest_; }
 
     std::size_t client_count() const { return clients_.size(); }
     std::size_t subscription_count() const { return index_.size(); }
@@ -64,6 +70,7 @@ class Router {
 
     std::size_t max_subscriptions_;
     SubscriptionIndex index_;
+    InterestFilter interest_;
     std::unordered_map<ClientId, Client> clients_;
     std::unordered_map<std::string, ClientId> by_session_;
     std::vector<ClientId> matches_;

@@ -9,7 +9,10 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
+
+#include "mqttws/topic_levels.hpp"
 
 namespace mqttws {
 
@@ -31,6 +34,8 @@ class SubscriptionIndex {
     // Replaces `out` with every client having at least one filter that
     // matches `topic`, each exactly once.
     void match(std::string_view topic, std::vector<ClientId>& out) const;
+    // The same for a topic already split (once per message, for every shard).
+    void match(const TopicLevels& topic, std::vector<ClientId>& out) const;
 
     std::size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
@@ -39,6 +44,9 @@ class SubscriptionIndex {
     struct Node;
     std::unique_ptr<Node> root_;
     std::size_t size_ = 0;
+    // Scratch for match(): kept between calls so a match allocates nothing.
+    mutable std::vector<std::pair<const Node*, std::size_t>> stack_;
+    mutable std::string key_;
 };
 
 }  // namespace mqttws

@@ -15,7 +15,10 @@ void Router::add_client(ClientId client, std::string session_id, WireForm form) 
 void Router::remove_client(ClientId client) {
     const auto it = clients_.find(client);
     if (it == clients_.end()) return;
-    for (const auto& filter : it->second.filters) index_.remove(filter, client);
+    for (const auto& filter : it->second.filters) {
+        index_.remove(filter, client);
+        interest_.remove(filter);
+    }
     by_session_.erase(it->second.session_id);
     clients_.erase(it);
 }
@@ -38,7 +41,10 @@ SubscribeResult Router::subscribe(ClientId client, const std::vector<std::string
     if (!can_subscribe(client, filters)) return SubscribeResult::too_many_subscriptions;
     Client& c = it->second;
     for (const auto& filter : filters) {
-        if (c.filters.insert(filter).second) index_.add(filter, client);
+        if (c.filters.insert(filter).second) {
+            index_.add(filter, client);
+            interest_.add(filter);
+        }
     }
     return SubscribeResult::ok;
 }
@@ -47,7 +53,10 @@ void Router::unsubscribe(ClientId client, const std::vector<std::string>& filter
     const auto it = clients_.find(client);
     if (it == clients_.end()) return;
     for (const auto& filter : filters) {
-        if (it->second.filters.erase(filter) != 0) index_.remove(filter, client);
+        if (it->second.filters.erase(filter) != 0) {
+            index_.remove(filter, client);
+            interest_.remove(filter);
+        }
     }
 }
 
@@ -58,6 +67,11 @@ std::vector<std::string> Router::filters_of(ClientId client) const {
 }
 
 RouteResult Router::route(const Message& msg, std::vector<Recipient>& out) {
+    return route(msg, TopicLevels(msg.topic), out);
+}
+
+RouteResult Router::route(const Message& msg, const TopicLevels& topic,
+                          std::vector<Recipient>& out) {
     out.clear();
     if (msg.target_session) {
         const auto it = by_session_.find(*msg.target_session);
@@ -65,7 +79,7 @@ RouteResult Router::route(const Message& msg, std::vector<Recipient>& out) {
         out.push_back({it->second, clients_.at(it->second).form});
         return RouteResult::delivered;
     }
-    index_.match(msg.topic, matches_);
+    index_.match(topic, matches_);
     out.reserve(matches_.size());
     for (ClientId id : matches_) out.push_back({id, clients_.at(id).form});
     return RouteResult::delivered;

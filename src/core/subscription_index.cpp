@@ -119,10 +119,13 @@ bool SubscriptionIndex::remove(std::string_view filter, ClientId client) {
 }
 
 void SubscriptionIndex::match(std::string_view topic, std::vector<ClientId>& out) const {
+    match(TopicLevels(topic), out);
+}
+
+void SubscriptionIndex::match(const TopicLevels& topic, std::vector<ClientId>& out) const {
     out.clear();
     if (size_ == 0) return;
-    const auto levels = split_levels(topic);
-    const bool dollar = !topic.empty() && topic[0] == '$';
+    const bool dollar = topic.dollar();
     std::size_t sources = 0;  // non-empty subscriber lists appended
     auto take = [&](const std::vector<ClientId>& ids) {
         if (ids.empty()) return;
@@ -132,23 +135,23 @@ void SubscriptionIndex::match(std::string_view topic, std::vector<ClientId>& out
 
     // Depth-first over (node, level index); an explicit stack keeps deep
     // topics off the call stack.
-    std::vector<std::pair<const Node*, std::size_t>> stack{{root_.get(), 0}};
-    std::string key;
-    while (!stack.empty()) {
-        auto [node, depth] = stack.back();
-        stack.pop_back();
+    stack_.clear();
+    stack_.emplace_back(root_.get(), 0);
+    while (!stack_.empty()) {
+        auto [node, depth] = stack_.back();
+        stack_.pop_back();
         // Wildcards at the first level never match '$' topics.
         const bool wildcards = !(dollar && depth == 0);
         if (wildcards) take(node->hash);  // "a/#" matches "a" and everything below
-        if (depth == levels.size()) {
+        if (depth == topic.size()) {
             take(node->here);
             continue;
         }
-        key.assign(levels[depth]);
-        if (auto it = node->children.find(key); it != node->children.end()) {
-            stack.emplace_back(it->second.get(), depth + 1);
+        key_.assign(topic[depth]);
+        if (auto it = node->children.find(key_); it != node->children.end()) {
+            stack_.emplace_back(it->second.get(), depth + 1);
         }
-        if (wildcards && node->plus) stack.emplace_back(node->plus.get(), depth + 1);
+        if (wildcards && node->plus) stack_.emplace_back(node->plus.get(), depth + 1);
     }
     // Each list is sorted and duplicate-free, so one list needs no merge.
     if (sources > 1) {

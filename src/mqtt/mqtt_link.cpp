@@ -22,27 +22,27 @@ std::uint64_t random_seed() {
 
 class MqttLink::PublishListener : public ::mqtt::iaction_listener {
   public:
-    explicit PublishListener(ws::PublishDone done) : done_(std::move(done)) {}
+    explicit PublishListener(PublishDone done) : done_(std::move(done)) {}
 
     // Paho holds a reference only; the listener owns itself until called.
-    static PublishListener& create(ws::PublishDone done) {
+    static PublishListener& create(PublishDone done) {
         auto listener = std::make_shared<PublishListener>(std::move(done));
         listener->self_ = listener;
         return *listener;
     }
-    void finish(ws::PublishOutcome outcome, std::string detail) {
+    void finish(PublishOutcome outcome, std::string detail) {
         auto keep = std::move(self_);
         if (done_) done_(outcome, std::move(detail));
     }
-    void on_success(const ::mqtt::token&) override { finish(ws::PublishOutcome::published, ""); }
+    void on_success(const ::mqtt::token&) override { finish(PublishOutcome::published, ""); }
     void on_failure(const ::mqtt::token& token) override {
-        finish(ws::PublishOutcome::failed,
+        finish(PublishOutcome::failed,
                "the broker refused the message (reason code " +
                    std::to_string(static_cast<int>(token.get_reason_code())) + ")");
     }
 
   private:
-    ws::PublishDone done_;
+    PublishDone done_;
     std::shared_ptr<PublishListener> self_;
 };
 
@@ -242,9 +242,9 @@ void MqttLink::on_message_arrived(const ::mqtt::const_message_ptr& in) {
     events_.on_message(std::make_shared<const Message>(std::move(msg)));
 }
 
-void MqttLink::publish(ws::ClientPublish request, ws::PublishDone done) {
+void MqttLink::publish(ClientPublish request, PublishDone done) {
     if (!connected_) {
-        done(ws::PublishOutcome::not_connected, "the broker link is down; not published");
+        done(PublishOutcome::not_connected, "the broker link is down; not published");
         return;
     }
     auto message =
@@ -268,7 +268,7 @@ void MqttLink::publish(ws::ClientPublish request, ws::PublishDone done) {
     try {
         client_->publish(message, nullptr, listener);
     } catch (const ::mqtt::exception& e) {
-        listener.finish(ws::PublishOutcome::failed, e.what());
+        listener.finish(PublishOutcome::failed, e.what());
     }
 }
 

@@ -15,9 +15,9 @@
 #include <random>
 
 #include "mqtt/mqtt_options.hpp"
+#include "mqttws/client_publisher.hpp"
 #include "mqttws/message.hpp"
 #include "mqttws/message_id.hpp"
-#include "ws/client_publisher.hpp"
 
 namespace mqttws::mqtt {
 
@@ -31,7 +31,7 @@ struct LinkEvents {
     std::function<void(bool too_large)> on_dropped;
 };
 
-class MqttLink : public ws::ClientPublisher {
+class MqttLink : public ClientPublisher {
   public:
     // `timers` runs the reconnect backoff; it must outlive this object.
     MqttLink(MqttOptions options, LinkEvents events, boost::asio::io_context& timers);
@@ -44,7 +44,7 @@ class MqttLink : public ws::ClientPublisher {
     void stop(std::chrono::milliseconds timeout);
 
     // Thread-safe; `done` runs on Paho's thread (or at once when refused).
-    void publish(ws::ClientPublish request, ws::PublishDone done) override;
+    void publish(ClientPublish request, PublishDone done) override;
     void publish_event(std::string json) override;
 
   private:

@@ -3,13 +3,17 @@
 // Built as values here; the shard only copies them onto the connection.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 #include <websocketpp/http/constants.hpp>
 
+#include "mqttws/static_files.hpp"
+#include "ws/connection_log.hpp"
 #include "ws/server_state.hpp"
+#include "ws/static_reply.hpp"
 #include "ws/ws_options.hpp"
 
 namespace mqttws::ws {
@@ -36,6 +40,43 @@ void send_answer(const ConnectionPtr& con, const HttpAnswer& answer) {
     if (!answer.content_type.empty()) con->replace_header("Content-Type", answer.content_type);
     for (const auto& [name, value] : answer.headers) con->replace_header(name, value);
     con->set_body(answer.body);
+}
+
+// Answers a plain HTTP request (not an upgrade): /healthz, /metrics, the
+// web console, 426 on the WebSocket path, 404 elsewhere.
+template <typename Connection>
+void answer_http(Connection& con, const WsOptions& options, const ServerState& state,
+                 const std::function<std::string()>& render_metrics, const StaticFiles* console) {
+    const std::string& resource = con.get_resource();
+    const std::string path = resource.substr(0, resource.find('?'));
+    if (path == "/healthz") {
+        send_answer(&con, healthz_answer(state));
+        return;
+    }
+    if (path == "/metrics" && render_metrics) {
+        if (auto refusal = admin_refusal(options, con.get_request_header("Authorization"))) {
+            log_http_refused(con.get_remote_endpoint(), path, static_cast<int>(refusal->status),
+                             "missing or wrong admin token");
+            send_answer(&con, *refusal);
+            return;
+        }
+        send_answer(&con, metrics_answer(render_metrics()));
+        return;
+    }
+    if (console) {
+        if (auto reply = console->respond(con.get_request().get_method(), path)) {
+            write_static_reply(con, *reply);
+            return;
+        }
+    }
+    if (path == options.ws_path || path.rfind(options.ws_path + "/", 0) == 0) {
+        con.set_status(websocketpp::http::status_code::upgrade_required);
+        con.replace_header("Upgrade", "websocket");
+        con.set_body("this endpoint speaks WebSocket only\n");
+        return;
+    }
+    con.set_status(websocketpp::http::status_code::not_found);
+    con.set_body("not found\n");
 }
 
 }  // namespace mqttws::ws

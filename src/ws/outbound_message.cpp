@@ -17,26 +17,38 @@ FramePtr make_prepared_frame(websocketpp::frame::opcode::value opcode, const std
     return frame_ptr;
 }
 
+FramePtr OutboundMessage::build(WireForm form) const {
+    using websocketpp::frame::opcode::binary;
+    using websocketpp::frame::opcode::text;
+    const Message& msg = *message_;
+    switch (form) {
+        case WireForm::payload:
+            return make_prepared_frame(msg.kind == PayloadKind::binary ? binary : text,
+                                       msg.payload);
+        case WireForm::msg_json:
+            return make_prepared_frame(text, encode_msg_json(msg));
+        case WireForm::envelope:
+            break;
+    }
+    return make_prepared_frame(text, encode_message_envelope(msg));
+}
+
 const FramePtr& OutboundMessage::frame(WireForm form) const {
     const auto index = static_cast<std::size_t>(form);
-    std::call_once(built_[index], [&] {
-        using websocketpp::frame::opcode::binary;
-        using websocketpp::frame::opcode::text;
-        const Message& msg = *message_;
-        switch (form) {
-            case WireForm::payload:
-                frames_[index] = make_prepared_frame(
-                    msg.kind == PayloadKind::binary ? binary : text, msg.payload);
-                break;
-            case WireForm::msg_json:
-                frames_[index] = make_prepared_frame(text, encode_msg_json(msg));
-                break;
-            case WireForm::envelope:
-                frames_[index] = make_prepared_frame(text, encode_message_envelope(msg));
-                break;
+    if (!built_[index].load(std::memory_order_acquire)) {
+        const std::lock_guard<std::mutex> lock(building_);
+        if (!built_[index].load(std::memory_order_relaxed)) {
+            frames_[index] = build(form);
+            built_[index].store(true, std::memory_order_release);
         }
-    });
+    }
     return frames_[index];
+}
+
+FramePtr OutboundMessage::frame_for_replay(WireForm form) const {
+    const auto index = static_cast<std::size_t>(form);
+    if (built_[index].load(std::memory_order_acquire)) return frames_[index];
+    return build(form);
 }
 
 }  // namespace mqttws::ws

@@ -1,31 +1,44 @@
-// One broker message on its way to clients: the decoded msg plus its wire
-// frames, each built at most once (on first use, by whichever shard needs it
-// first) and then shared by every recipient on every shard.
+// One broker message on its way to clients: the decoded msg, its topic split
+// once for every shard, and its wire frames, each built at most once (on
+// first use, by whichever shard needs it first) and then shared by every
+// recipient on every shard.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <mutex>
 
 #include "mqttws/message.hpp"
 #include "mqttws/router.hpp"
+#include "mqttws/topic_levels.hpp"
 #include "ws/server_config.hpp"
 
 namespace mqttws::ws {
 
 class OutboundMessage {
   public:
-    explicit OutboundMessage(MessagePtr message) : message_(std::move(message)) {}
+    explicit OutboundMessage(MessagePtr message)
+        : message_(std::move(message)), levels_(message_->topic) {}
 
     const Message& message() const { return *message_; }
+    const TopicLevels& levels() const { return levels_; }
 
     // A prepared (already framed) websocketpp message: websocketpp queues it
-    // unchanged, so all recipients share one buffer.
+    // unchanged, so all recipients share one buffer. Built once, then kept.
     const FramePtr& frame(WireForm form) const;
+    // The frame if some recipient already had it built; otherwise one made
+    // for this caller alone and not kept (a replay must not leave a copy of
+    // every retained message behind).
+    FramePtr frame_for_replay(WireForm form) const;
 
   private:
+    FramePtr build(WireForm form) const;
+
     MessagePtr message_;
-    mutable std::array<std::once_flag, wire_form_count> built_;
+    TopicLevels levels_;
+    mutable std::mutex building_;
+    mutable std::array<std::atomic<bool>, wire_form_count> built_{};
     mutable std::array<FramePtr, wire_form_count> frames_;
 };
 

@@ -1,7 +1,7 @@
-// websocketpp configuration for one shard: a single thread owns the
-// endpoint and all its connections, so websocketpp's locks and strands are
-// pure overhead and are switched off. One configuration per transport
-// (plain TCP or TLS); everything else is shared.
+// Role: websocketpp glue. The configuration of one shard: a single thread
+// owns the endpoint and all its connections, so websocketpp's locks and
+// strands are pure overhead and are switched off. One configuration per
+// transport (plain TCP or TLS); everything else is shared.
 #pragma once
 
 #include <type_traits>
@@ -10,15 +10,9 @@
 #include <websocketpp/server.hpp>
 
 #include "log/websocketpp_log.hpp"
-#include "mqttws/subscription_index.hpp"
+#include "ws/write_aware_transport.hpp"
 
 namespace mqttws::ws {
-
-// Per-connection slot websocketpp embeds in every connection object: lets a
-// handler find its client without a lookup keyed by connection_hdl.
-struct ConnectionSlot {
-    ClientId client_id = 0;
-};
 
 template <typename SocketType>
 struct BasicShardConfig : public websocketpp::config::asio {
@@ -35,7 +29,6 @@ struct BasicShardConfig : public websocketpp::config::asio {
     typedef log::WebsocketppLog<concurrency_type, websocketpp::log::elevel> elog_type;
     typedef log::WebsocketppLog<concurrency_type, websocketpp::log::alevel> alog_type;
     typedef base::rng_type rng_type;
-    typedef ConnectionSlot connection_base;
 
     struct transport_config : public base::transport_config {
         typedef typename type::concurrency_type concurrency_type;
@@ -46,7 +39,8 @@ struct BasicShardConfig : public websocketpp::config::asio {
         typedef SocketType socket_type;
         static const bool enable_multithreading = false;
     };
-    typedef websocketpp::transport::asio::endpoint<transport_config> transport_type;
+    // Reports completed frame writes; carries the connection's client id.
+    typedef WriteAwareEndpoint<transport_config> transport_type;
 
     // The read buffer is an array inside every connection object. At 16 KiB the
     // object spans five pages, three of them touched (the handshake lands in the

@@ -1,37 +1,37 @@
-// One delivery shard: an io_context run by one thread, a websocketpp endpoint
-// listening on the shared port (SO_REUSEPORT), the connections it accepted,
-// its own Router and retained cache. Everything here runs on the shard's
-// thread; other threads reach it only through the post_* functions.
+// Role: websocketpp glue. One delivery shard: an io_context run by one
+// thread and a websocketpp endpoint listening on the shared port
+// (SO_REUSEPORT). It turns websocketpp's events into calls on the roles
+// (Handshake, Session, Delivery, ProtocolOps) and carries their answers back
+// to the connections. Everything runs on the shard's thread; other threads
+// reach it only through the inbox (post_message, post_status) and
+// post_shutdown.
 //
 // The endpoint's transport (plain TCP or TLS) is a websocketpp template
-// parameter, so the shard is a template over it; the server holds shards
+// parameter, so this glue is a template over it; the server holds shards
 // through the transport-neutral Shard interface.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
-#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <system_error>
-#include <unordered_map>
 #include <vector>
 
-#include "auth/authenticator.hpp"
-#include "mqttws/client_request.hpp"
-#include "mqttws/permissions.hpp"
-#include "mqttws/retained_cache.hpp"
-#include "mqttws/router.hpp"
+#include "mqttws/client_publisher.hpp"
+#include "mqttws/interest_filter.hpp"
 #include "mqttws/static_files.hpp"
-#include "ws/client_publisher.hpp"
 #include "ws/counters.hpp"
-#include "ws/handoff_clock.hpp"
+#include "ws/delivery.hpp"
+#include "ws/handshake.hpp"
 #include "ws/outbound_message.hpp"
+#include "ws/protocol_ops.hpp"
 #include "ws/random_source.hpp"
 #include "ws/server_config.hpp"
 #include "ws/server_state.hpp"
+#include "ws/shard_inbox.hpp"
 #include "ws/ws_options.hpp"
 
 namespace mqttws::ws {
@@ -54,10 +54,13 @@ class Shard {
     // Runs the shard's loop on the calling thread until shutdown completes.
     virtual void run() = 0;
 
+    // Any thread. Queued in the shard's inbox; one wakeup per burst.
     virtual void post_message(OutboundMessagePtr message) = 0;
     virtual void post_status(bool mqtt_connected) = 0;
     virtual void post_shutdown() = 0;
 
+    // Any thread: whether a subscriber of this shard could match the topic.
+    virtual const InterestFilter& interest() const = 0;
     virtual const Counters& counters() const = 0;
 };
 
@@ -65,7 +68,7 @@ class Shard {
 std::unique_ptr<Shard> make_shard(unsigned index, ShardContext context, bool tls);
 
 template <typename Config>
-class BasicShard final : public Shard {
+class BasicShard final : public Shard, private SessionIo, private WriteListener {
   public:
     BasicShard(unsigned index, ShardContext context);
     BasicShard(const BasicShard&) = delete;
@@ -78,73 +81,38 @@ class BasicShard final : public Shard {
     void post_status(bool mqtt_connected) override;
     void post_shutdown() override;
 
+    const InterestFilter& interest() const override { return interest_; }
     const Counters& counters() const override { return counters_; }
 
   private:
     using Server = websocketpp::server<Config>;
+    using Connection = typename Server::connection_type;
     using ConnectionPtr = typename Server::connection_ptr;
 
-    struct Client {
-        ConnectionPtr connection;
-        std::string session_id;
-        bool protocol = false;
-        bool open = false;
-        bool handshake_done = false;  // stays true once open, unlike `open` (close_slow clears it)
-        std::vector<FramePtr> pending;  // frames routed before the handshake completed
-        std::uint64_t pending_bytes = 0;
-        std::uint64_t missed = 0;     // frames dropped for slowness, not yet reported
-        std::uint64_t delivered = 0;  // frames handed to the connection (for the close log)
-        // websocketpp restarts the pong timer on every ping: while one is
-        // unanswered, no new ping, or a pong timeout above the ping interval
-        // would never fire.
-        bool awaiting_pong = false;
-        std::string remote;
-        std::string resource;
-        std::chrono::steady_clock::time_point since;
-        // Set with --auth token|jwt: the client's limits (nullopt: none but
-        // --allow-publish), its user, and when its credential runs out.
-        std::optional<Permissions> permissions;
-        std::string user;
-        std::unique_ptr<boost::asio::steady_timer> expiry;
-        bool expired = false;
-    };
+    static Connection& connection_of(const Session& session) {
+        return *static_cast<Connection*>(session.connection.get());
+    }
+
+    // SessionIo
+    void write(Session& session, const std::vector<FramePtr>& frames) override;
+    bool kernel_has_room(const Session& session) override;
+    void close_slow(Session& session) override;
+    // WriteListener
+    void on_write_done(ClientId client) override;
+
+    void post_to_inbox(InboxItem item);
+    void run_pass();
 
     bool on_validate(websocketpp::connection_hdl hdl);
+    bool refuse(const ConnectionPtr& con, const Refusal& refusal);
+    void admit(const ConnectionPtr& con, Admission admission);
     void on_open(websocketpp::connection_hdl hdl);
     void on_close(websocketpp::connection_hdl hdl);
     void on_message(websocketpp::connection_hdl hdl, FramePtr frame);
-    void on_http(websocketpp::connection_hdl hdl);
-    // The client's identity, or nullopt after refusing it (401); with
-    // --auth none an identity without limits.
-    std::optional<std::optional<auth::Identity>> authenticate(const ConnectionPtr& con);
-    void schedule_expiry(ClientId id, Client& client,
-                         std::chrono::system_clock::time_point valid_until);
-    void close_expired(Client& client);
-    // The first of `filters` the client may not subscribe to, "" if none.
-    static std::string refused_filter(const Client& client,
-                                      const std::vector<std::string>& filters);
-    bool refuse(const ConnectionPtr& con, websocketpp::http::status_code::value status,
-                const std::string& reason, Counters::Counter& counter);
-
-    void deliver(const OutboundMessagePtr& message);
-    bool may_receive_targeted(const Client& client, const Message& msg) const;
-    // `arrival`: when the broker message behind `frame` arrived, for the
-    // latency histogram (unset for the bridge's own frames and replays).
-    void send_frame(Client& client, const FramePtr& frame,
-                    std::chrono::steady_clock::time_point arrival = {});
-    void send_text(Client& client, const std::string& text);
-    void write(Client& client, const FramePtr& frame,
-               std::chrono::steady_clock::time_point arrival = {});
-    void close_slow(Client& client);
+    void schedule_expiry(Session& session, std::chrono::system_clock::time_point valid_until);
+    void close_expired(Session& session);
     void schedule_pings();
-    SubscribeResult subscribe(ClientId id, Client& client, const std::vector<std::string>& filters);
-    void handle_request(ClientId id, Client& client, const std::string& frame);
-    void handle_plain_frame(Client& client, const std::string& frame, bool binary);
-    // `id_json` set: a protocol-mode op to answer; unset: a plain-mode frame.
-    void publish(ClientId id, Client& client, PublishRequest request,
-                 std::optional<std::string> id_json);
-    void announce(const char* event, ClientId id, const Client& client);
-    void forget(const ConnectionPtr& connection);
+    void announce(const char* event, const Session& session);
     void finish_shutdown_if_idle();
 
     unsigned index_;
@@ -154,14 +122,13 @@ class BasicShard final : public Shard {
     Server server_;
     boost::asio::steady_timer shutdown_timer_{io_};
     boost::asio::steady_timer ping_timer_{io_};
-    Router router_;
-    RetainedCache<OutboundMessagePtr> retained_;
-    RandomSource random_;
     Counters counters_;
-    HandoffClock handoff_clock_;
-    std::unordered_map<ClientId, Client> clients_;
-    std::vector<Recipient> recipients_;
-    std::vector<OutboundMessagePtr> replay_;
+    Delivery delivery_;
+    ProtocolOps protocol_ops_;
+    const InterestFilter& interest_;
+    RandomSource random_;
+    ShardInbox inbox_;
+    std::vector<InboxItem> pass_;
     ClientId next_client_id_ = 1;
     bool shutting_down_ = false;
 };

@@ -68,8 +68,15 @@ void WsServer::deliver(MessagePtr message) {
         }
         return;
     }
+    // Split once here, matched by every shard's interest filter and trie.
     const auto outbound = std::make_shared<const OutboundMessage>(std::move(message));
-    for (auto& shard : shards_) shard->post_message(outbound);
+    // A retained message updates every shard's cache, wanted or not.
+    const bool retained = outbound->message().retain;
+    for (auto& shard : shards_) {
+        if (retained || shard->interest().may_match(outbound->levels())) {
+            shard->post_message(outbound);
+        }
+    }
 }
 
 void WsServer::count_dropped(bool too_large) {

@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
+#include "mqttws/client_publisher.hpp"
 #include "mqttws/message.hpp"
 #include "mqttws/static_files.hpp"
-#include "ws/client_publisher.hpp"
 #include "ws/counters.hpp"
 #include "ws/server_state.hpp"
 #include "ws/shard.hpp"

@@ -19,6 +19,8 @@
 #include "harness/bridge_test.hpp"
 #include "harness/json_text.hpp"
 #include "harness/raw_ws_socket.hpp"
+#include "harness/rss_sampler.hpp"
+#include "harness/sanitized_bridge.hpp"
 
 namespace mwb::it {
 namespace {
@@ -33,18 +35,8 @@ constexpr int kSlowReceiveBuffer = 16 * 1024;
 // queue then holds most of the 50 MB), so 24 MiB of growth tells the two apart with a wide margin.
 // Under a sanitizer the allocator's quarantine (256 MiB by default) and shadow memory dominate,
 // so only gross growth is checked there.
-#if defined(MWB_BRIDGE_SANITIZED) || defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define MWB_IT_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define MWB_IT_SANITIZED 1
-#endif
-#endif
-#ifdef MWB_IT_SANITIZED
-constexpr std::uint64_t kRssGrowthBound = 1024ull * 1024 * 1024;
-#else
-constexpr std::uint64_t kRssGrowthBound = 24ull * 1024 * 1024;
-#endif
+constexpr std::uint64_t kRssGrowthBound =
+    kBridgeSanitized ? 1024ull * 1024 * 1024 : 24ull * 1024 * 1024;
 
 // "msg-000042 xxxx…": the sequence number first, padded to kPayloadSize.
 std::string payload_for(int sequence) {
@@ -54,45 +46,6 @@ std::string payload_for(int sequence) {
     payload.replace(0, static_cast<std::size_t>(n), prefix);
     return payload;
 }
-
-// Samples a process's VmRSS until stopped and keeps the largest value seen. The pause between
-// samples is the sampling period of a measurement, not a synchronisation.
-class RssSampler {
-  public:
-    explicit RssSampler(pid_t pid) : pid_(pid), thread_([this] { run(); }) {}
-    ~RssSampler() { stop(); }
-
-    void stop() {
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            stopping_ = true;
-        }
-        wake_.notify_all();
-        if (thread_.joinable()) thread_.join();
-    }
-    std::uint64_t peak() const { return peak_.load(); }
-    std::uint64_t samples() const { return samples_.load(); }
-
-  private:
-    void run() {
-        std::unique_lock<std::mutex> lock(mutex_);
-        while (!stopping_) {
-            if (const auto rss = BridgeMetrics::rss_bytes(pid_)) {
-                peak_ = std::max(peak_.load(), *rss);
-                ++samples_;
-            }
-            wake_.wait_for(lock, std::chrono::milliseconds(10), [this] { return stopping_; });
-        }
-    }
-
-    pid_t pid_;
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    std::atomic<std::uint64_t> peak_{0};
-    std::atomic<std::uint64_t> samples_{0};
-    std::thread thread_;
-};
 
 class HardeningSlowClientTest : public BridgeTest {
   protected:

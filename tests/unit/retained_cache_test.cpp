@@ -1,5 +1,5 @@
 // RetainedCache: the last retained message per topic, bounded in topics,
-// and what a new subscription gets replayed.
+// and what a new subscription's replay cursor yields.
 #include "mqttws/retained_cache.hpp"
 
 #include <gtest/gtest.h>
@@ -34,6 +34,8 @@ Entry entry(std::string topic, std::string payload, bool retain = true,
     return out;
 }
 
+using Topics = std::vector<std::string>;
+
 std::vector<std::string> payloads(const std::vector<Entry>& entries) {
     std::vector<std::string> out;
     for (const auto& e : entries) out.push_back(e->message().payload);
@@ -41,17 +43,24 @@ std::vector<std::string> payloads(const std::vector<Entry>& entries) {
     return out;
 }
 
+// Everything one replay yields, walked to its end.
+std::vector<Entry> collect(const Cache& cache, const std::vector<std::string>& added,
+                           const std::vector<std::string>& held = {}) {
+    std::vector<Entry> out;
+    RetainedCursor cursor = cache.replay(added, held);
+    while (const Entry* e = cache.next(cursor)) out.push_back(*e);
+    EXPECT_EQ(cache.next(cursor), nullptr);  // stays done
+    return out;
+}
+
 std::vector<std::string> topics(const Cache& cache, const std::vector<std::string>& added,
                                 const std::vector<std::string>& held = {}) {
-    std::vector<Entry> out;
-    cache.collect(added, held, out);
+    const std::vector<Entry> out = collect(cache, added, held);
     std::vector<std::string> result;
     for (const auto& e : out) result.push_back(e->message().topic);
     std::sort(result.begin(), result.end());
     return result;
 }
-
-using Topics = std::vector<std::string>;
 
 TEST(RetainedCache, StoresARetainedMessage) {
     Cache cache(10);
@@ -59,8 +68,7 @@ TEST(RetainedCache, StoresARetainedMessage) {
     const Entry e = entry("a/b", "v1");
     EXPECT_EQ(cache.update(e), RetainedUpdate::stored);
     EXPECT_EQ(cache.size(), 1u);
-    std::vector<Entry> out;
-    cache.collect({"a/b"}, {}, out);
+    const std::vector<Entry> out = collect(cache, {"a/b"});
     ASSERT_EQ(out.size(), 1u);
     EXPECT_EQ(out[0], e);  // the very entry, shared, not a copy
 }
@@ -71,9 +79,7 @@ TEST(RetainedCache, ReplacesTheEntryOfTheSameTopic) {
     ASSERT_EQ(cache.update(entry("a/c", "c1")), RetainedUpdate::stored);
     EXPECT_EQ(cache.update(entry("a/b", "v2")), RetainedUpdate::stored);
     EXPECT_EQ(cache.size(), 2u);
-    std::vector<Entry> out;
-    cache.collect({"a/b"}, {}, out);
-    EXPECT_EQ(payloads(out), (Topics{"v2"}));
+    EXPECT_EQ(payloads(collect(cache, {"a/b"})), (Topics{"v2"}));
 }
 
 TEST(RetainedCache, KeyedByMsgTopic) {
@@ -110,9 +116,7 @@ TEST(RetainedCache, NonRetainedMessagesAreNotCached) {
     ASSERT_EQ(cache.update(entry("a/b", "state")), RetainedUpdate::stored);
     EXPECT_EQ(cache.update(entry("a/b", "live", false)), RetainedUpdate::not_retained);
     EXPECT_EQ(cache.update(entry("a/b", "", false)), RetainedUpdate::not_retained);
-    std::vector<Entry> out;
-    cache.collect({"a/b"}, {}, out);
-    EXPECT_EQ(payloads(out), (Topics{"state"}));
+    EXPECT_EQ(payloads(collect(cache, {"a/b"})), (Topics{"state"}));
 }
 
 TEST(RetainedCache, TargetedMessagesAreNotCached) {
@@ -135,9 +139,7 @@ TEST(RetainedCache, FullAtCapacityButExistingTopicsStillReplaced) {
 
     // A topic already held is still updated when the cache is full.
     EXPECT_EQ(cache.update(entry("a", "a2")), RetainedUpdate::stored);
-    std::vector<Entry> out;
-    cache.collect({"#"}, {}, out);
-    EXPECT_EQ(payloads(out), (Topics{"a2", "b1"}));
+    EXPECT_EQ(payloads(collect(cache, {"#"})), (Topics{"a2", "b1"}));
 
     // A delete makes room again.
     EXPECT_EQ(cache.update(entry("b", "")), RetainedUpdate::deleted);
@@ -187,15 +189,54 @@ TEST(RetainedCache, DollarTopicsAreNotMatchedByLeadingWildcards) {
     EXPECT_EQ(topics(cache, {"$SYS/#"}, {"#"}), (Topics{"$SYS/load"}));
 }
 
-TEST(RetainedCache, CollectReplacesWhatOutHeld) {
+TEST(RetainedCache, ReplayWalksTopicsInOrder) {
     Cache cache(10);
-    ASSERT_EQ(cache.update(entry("a", "1")), RetainedUpdate::stored);
-    std::vector<Entry> out{entry("stale", "x"), entry("stale2", "y")};
-    cache.collect({"nothing"}, {}, out);
-    EXPECT_TRUE(out.empty());
-    cache.collect({"a"}, {}, out);
-    ASSERT_EQ(out.size(), 1u);
-    EXPECT_EQ(out[0]->message().topic, "a");
+    for (const char* topic : {"b", "a/2", "c", "a/1"}) {
+        ASSERT_EQ(cache.update(entry(topic, "p")), RetainedUpdate::stored);
+    }
+    std::vector<std::string> order;
+    for (const Entry& e : collect(cache, {"#"})) order.push_back(e->message().topic);
+    EXPECT_EQ(order, (Topics{"a/1", "a/2", "b", "c"}));
+}
+
+TEST(RetainedCache, ATopicUpdatedDuringTheReplayIsLeftToTheLiveMessage) {
+    Cache cache(10);
+    for (const char* topic : {"a", "b", "c", "d"}) {
+        ASSERT_EQ(cache.update(entry(topic, std::string("old-") + topic)), RetainedUpdate::stored);
+    }
+    RetainedCursor cursor = cache.replay({"#"}, {});
+    const Entry* first = cache.next(cursor);
+    ASSERT_NE(first, nullptr);
+    EXPECT_EQ((*first)->message().payload, "old-a");
+    // While the replay runs: "a" (already yielded) and "c" (not yet) change,
+    // "b" is cleared and "bb" appears. The client gets those as live messages.
+    ASSERT_EQ(cache.update(entry("a", "new-a")), RetainedUpdate::stored);
+    ASSERT_EQ(cache.update(entry("c", "new-c")), RetainedUpdate::stored);
+    ASSERT_EQ(cache.update(entry("b", "")), RetainedUpdate::deleted);
+    ASSERT_EQ(cache.update(entry("bb", "new-bb")), RetainedUpdate::stored);
+    std::vector<std::string> rest;
+    while (const Entry* e = cache.next(cursor)) rest.push_back((*e)->message().payload);
+    EXPECT_EQ(rest, (Topics{"old-d"}));
+    // A replay begun now sees the new state.
+    EXPECT_EQ(payloads(collect(cache, {"#"})), (Topics{"new-a", "new-bb", "new-c", "old-d"}));
+}
+
+TEST(RetainedCache, ReplaysAreIndependent) {
+    Cache cache(10);
+    for (const char* topic : {"a", "b"}) {
+        ASSERT_EQ(cache.update(entry(topic, "p")), RetainedUpdate::stored);
+    }
+    RetainedCursor one = cache.replay({"#"}, {});
+    RetainedCursor two = cache.replay({"b"}, {});
+    ASSERT_NE(cache.next(one), nullptr);
+    const Entry* b = cache.next(two);
+    ASSERT_NE(b, nullptr);
+    EXPECT_EQ((*b)->message().topic, "b");
+    EXPECT_EQ(cache.next(two), nullptr);
+    const Entry* second = cache.next(one);
+    ASSERT_NE(second, nullptr);
+    EXPECT_EQ((*second)->message().topic, "b");
+    EXPECT_EQ(cache.next(one), nullptr);
 }
 
 }  // namespace

@@ -1,12 +1,14 @@
-// The way back: what a shard needs to publish a client's message to MQTT.
-// Implemented by the MQTT adapter; completion may run on any thread.
+// The way back: what the WebSocket side needs to publish a client's message
+// to MQTT. Implemented by the MQTT adapter; the WebSocket side holds only this
+// interface, so neither adapter includes the other. Completion may run on any
+// thread.
 #pragma once
 
 #include <functional>
 #include <optional>
 #include <string>
 
-namespace mqttws::ws {
+namespace mqttws {
 
 struct ClientPublish {
     std::string topic;  // MQTT topic, prefix already applied
@@ -30,4 +32,4 @@ class ClientPublisher {
     virtual void publish_event(std::string json) = 0;
 };
 
-}  // namespace mqttws::ws
+}  // namespace mqttws

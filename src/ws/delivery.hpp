@@ -1,0 +1,101 @@
+// Role: delivery. A shard's sessions, who receives what, and when bytes are
+// handed to sockets. One pass takes every message the inbox holds; each is
+// routed once and its frame resolved once per wire form; each recipient's
+// session queues it under flow control. At the end of the pass every session
+// that received something is flushed once: one write per socket per pass
+// (the "cork"). When a write completes the session's next frames go at once,
+// and a replay is pulled only then, as fast as the socket drains.
+//
+// Not a template: the socket side is reached through SessionIo, which the
+// websocketpp glue implements.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "mqttws/router.hpp"
+#include "ws/counters.hpp"
+#include "ws/handoff_clock.hpp"
+#include "ws/outbound_message.hpp"
+#include "ws/retained_replay.hpp"
+#include "ws/session.hpp"
+#include "ws/ws_options.hpp"
+
+namespace mqttws::ws {
+
+// What delivery needs from a session's connection.
+class SessionIo {
+  public:
+    // Hands `frames` to the connection and starts writing them now.
+    virtual void write(Session& session, const std::vector<FramePtr>& frames) = 0;
+    // Whether the kernel would take more of this session's bytes now.
+    virtual bool kernel_has_room(const Session& session) = 0;
+    // The session was judged slow: close its connection (1008).
+    virtual void close_slow(Session& session) = 0;
+
+  protected:
+    ~SessionIo() = default;
+};
+
+class Delivery {
+  public:
+    Delivery(const WsOptions& options, Counters& counters, SessionIo& io);
+    Delivery(const Delivery&) = delete;
+    Delivery& operator=(const Delivery&) = delete;
+
+    Session& add(std::unique_ptr<Session> session);
+    Session* find(ClientId id);
+    void remove(ClientId id);
+    std::size_t size() const { return sessions_.size(); }
+    template <typename F>
+    void for_each(F&& f) {
+        for (auto& [id, session] : sessions_) f(*session);
+    }
+    Router& router() { return router_; }
+
+    // One broker message of the current pass.
+    void deliver(const OutboundMessagePtr& message);
+    // A frame for one session (answers, notices); `arrival` is when the
+    // broker message behind it arrived, for the latency histogram.
+    SendStatus send(Session& session, const FramePtr& frame,
+                    std::chrono::steady_clock::time_point arrival = {});
+    void send_text(Session& session, const std::string& text);
+    // Adds filters, then replays the retained state they match and the
+    // session's other filters did not (streamed, see RetainedReplay).
+    SubscribeResult subscribe(Session& session, const std::vector<std::string>& filters);
+    void unsubscribe(Session& session, const std::vector<std::string>& filters);
+
+    // Every session that received frames since the last flush, once each.
+    void flush();
+    // The session's 101 is written: what waited for it goes out now.
+    void opened(Session& session);
+    // The kernel took the whole of a session's last write.
+    void write_done(ClientId id);
+
+    // Read at the start of each pass; see HandoffClock.
+    void start_pass() { handoff_clock_.restart(); }
+
+  private:
+    bool may_receive_targeted(const Session& session, const Message& msg) const;
+    void mark(Session& session);
+    void flush(Session& session);
+    void update_subscription_gauge();
+
+    const WsOptions& options_;
+    Counters& counters_;
+    SessionIo& io_;
+    Router router_;
+    RetainedStore retained_;
+    // Declared after the store: sessions' replays read it until they go.
+    std::unordered_map<ClientId, std::unique_ptr<Session>> sessions_;
+    std::vector<Session*> dirty_;
+    std::vector<Recipient> recipients_;
+    std::vector<FramePtr> write_;
+    HandoffClock handoff_clock_;
+};
+
+}  // namespace mqttws::ws

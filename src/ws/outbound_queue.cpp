@@ -1,0 +1,73 @@
+#include "ws/outbound_queue.hpp"
+
+#include <iterator>
+#include <utility>
+
+namespace mqttws::ws {
+
+std::uint64_t frame_bytes(const FramePtr& frame) {
+    return frame->get_header().size() + frame->get_payload().size();
+}
+
+void OutboundQueue::append(FramePtr frame) {
+    const std::uint64_t size = frame_bytes(frame);
+    if (sources_.empty()) {
+        ready_bytes_ += size;
+        ready_.push_back(std::move(frame));
+    } else {
+        behind_bytes_ += size;
+        sources_.back().frames.push_back(std::move(frame));
+    }
+}
+
+void OutboundQueue::append(std::unique_ptr<FrameSource> source) {
+    sources_.push_back(Pending{std::move(source), {}});
+}
+
+bool OutboundQueue::take_write(std::vector<FramePtr>& out) {
+    out.clear();
+    if (in_flight_) return false;
+    std::uint64_t taken = ready_bytes_;
+    out.assign(std::make_move_iterator(ready_.begin()), std::make_move_iterator(ready_.end()));
+    ready_.clear();
+    ready_bytes_ = 0;
+    // A burst must not leave its capacity behind in an idle client.
+    if (ready_.capacity() > 16) std::vector<FramePtr>().swap(ready_);
+    const std::uint64_t chunk = limits_.max_buffered_bytes / 2;
+    while (!sources_.empty() && (out.empty() || taken < chunk)) {
+        Pending& head = sources_.front();
+        FramePtr frame = head.source->next();
+        if (frame) {
+            taken += frame_bytes(frame);
+            out.push_back(std::move(frame));
+            continue;
+        }
+        // The source is done: what waited behind it is ready now.
+        for (auto& behind : head.frames) {
+            const std::uint64_t size = frame_bytes(behind);
+            behind_bytes_ -= size;
+            taken += size;
+            out.push_back(std::move(behind));
+        }
+        sources_.erase(sources_.begin());
+    }
+    if (out.empty()) return false;
+    in_flight_ = true;
+    in_flight_bytes_ = taken;
+    return true;
+}
+
+void OutboundQueue::write_done() {
+    in_flight_ = false;
+    in_flight_bytes_ = 0;
+}
+
+void OutboundQueue::clear() {
+    ready_.clear();
+    ready_.shrink_to_fit();
+    sources_.clear();
+    ready_bytes_ = 0;
+    behind_bytes_ = 0;
+}
+
+}  // namespace mqttws::ws

@@ -1,0 +1,118 @@
+// Role: flow control. One client's outbound queue and the rule that bounds
+// it; no sockets. The socket is asked one thing, through a probe, only when
+// the rule needs it: whether the kernel would take more of this client's
+// bytes now.
+//
+// The rule (docs/reliability.md, "Slow clients"):
+//   - One write in flight per client. Frames queued meanwhile go out together
+//     in the next write, handed over when the previous one completes.
+//   - A frame is always accepted when nothing is unsent: one frame larger than
+//     --max-buffered-bytes still reaches a client that keeps up.
+//   - Unsent bytes are those queued plus those of the write in flight (which
+//     the kernel has not accepted yet). A frame that keeps them within the
+//     bound is accepted.
+//   - Beyond the bound the client is judged, never before the bridge has tried
+//     to write: with no write in flight the frame is accepted (the caller then
+//     writes at once); with a write in flight it is accepted while the kernel
+//     still has room for the client's bytes. Otherwise the client is slow.
+//   - Frames queued behind a replay (live messages that arrive while a client
+//     is being sent the retained state) cannot move until the replay ends;
+//     they alone are held to the bound.
+//   - A replay is pulled, not copied: at most half the bound per write.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "ws/server_config.hpp"
+
+namespace mqttws::ws {
+
+// What became of one frame offered to a client (after uWebSockets' SendStatus).
+enum class SendStatus : std::uint8_t {
+    queued,      // it will be written, in order
+    dropped,     // over the bound with --slow-client drop: this frame is lost
+    over_limit,  // over the bound with --slow-client close: close the client
+};
+
+struct FlowLimits {
+    std::uint64_t max_buffered_bytes = 1 << 20;
+    bool drop_when_slow = false;
+};
+
+// Frames made on demand, as the socket drains: a replay cursor over a store.
+class FrameSource {
+  public:
+    virtual ~FrameSource() = default;
+    // The next frame, or null when there is nothing more.
+    virtual FramePtr next() = 0;
+};
+
+std::uint64_t frame_bytes(const FramePtr& frame);
+
+class OutboundQueue {
+  public:
+    explicit OutboundQueue(FlowLimits limits) : limits_(limits) {}
+
+    // Whether a frame of `size` bytes may be queued now. `kernel_has_room`
+    // (bool()) is called at most once, and only when a write is in flight.
+    template <typename Probe>
+    SendStatus admit(std::uint64_t size, Probe&& kernel_has_room) const {
+        if (!sources_.empty()) {
+            // Behind a replay: nothing here can move yet.
+            if (behind_bytes_ == 0 || behind_bytes_ + size <= limits_.max_buffered_bytes) {
+                return SendStatus::queued;
+            }
+            return over();
+        }
+        const std::uint64_t unsent = ready_bytes_ + in_flight_bytes_;
+        if (unsent == 0 || unsent + size <= limits_.max_buffered_bytes) return SendStatus::queued;
+        if (!in_flight_ || kernel_has_room()) return SendStatus::queued;
+        return over();
+    }
+
+    // Queues an admitted frame behind everything else.
+    void append(FramePtr frame);
+    // Queues a source behind everything else; frames appended later follow it.
+    void append(std::unique_ptr<FrameSource> source);
+
+    // The frames of the next write, when no write is in flight: everything
+    // queued up to the first source, then what sources yield up to half the
+    // bound (at least one frame). False when there is nothing to write.
+    bool take_write(std::vector<FramePtr>& out);
+    void write_done();
+    // A write outside the queue's knowledge is under way (the handshake
+    // response): the queue acts as if one of its own were in flight.
+    void hold() { in_flight_ = true; }
+
+    bool write_in_flight() const { return in_flight_; }
+    // Queued bytes that a write could carry now (not those behind a source).
+    std::uint64_t ready_bytes() const { return ready_bytes_; }
+    std::uint64_t unsent_bytes() const { return ready_bytes_ + behind_bytes_ + in_flight_bytes_; }
+    bool empty() const { return ready_.empty() && sources_.empty(); }
+    // Forgets everything queued (the client is being closed).
+    void clear();
+
+  private:
+    SendStatus over() const {
+        return limits_.drop_when_slow ? SendStatus::dropped : SendStatus::over_limit;
+    }
+
+    // A source, then the frames queued after it until the next source.
+    struct Pending {
+        std::unique_ptr<FrameSource> source;
+        std::vector<FramePtr> frames;
+    };
+
+    FlowLimits limits_;
+    // Vectors, not deques: an idle client's queue must cost no allocation.
+    std::vector<FramePtr> ready_;
+    std::vector<Pending> sources_;
+    std::uint64_t ready_bytes_ = 0;
+    std::uint64_t behind_bytes_ = 0;
+    std::uint64_t in_flight_bytes_ = 0;
+    bool in_flight_ = false;
+};
+
+}  // namespace mqttws::ws

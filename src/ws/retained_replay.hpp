@@ -1,0 +1,33 @@
+// Role: replay. The retained state a new subscription is owed, pulled from
+// the shard's retained cache one frame at a time as the client's socket
+// drains (OutboundQueue asks for more only when a write completes).
+#pragma once
+
+#include <utility>
+
+#include "mqttws/retained_cache.hpp"
+#include "ws/outbound_message.hpp"
+#include "ws/outbound_queue.hpp"
+
+namespace mqttws::ws {
+
+using RetainedStore = RetainedCache<OutboundMessagePtr>;
+
+class RetainedReplay final : public FrameSource {
+  public:
+    // `store` must outlive this replay (both belong to one shard).
+    RetainedReplay(const RetainedStore& store, RetainedCursor cursor, WireForm form)
+        : store_(store), cursor_(std::move(cursor)), form_(form) {}
+
+    FramePtr next() override {
+        const OutboundMessagePtr* entry = store_.next(cursor_);
+        return entry ? (*entry)->frame_for_replay(form_) : nullptr;
+    }
+
+  private:
+    const RetainedStore& store_;
+    RetainedCursor cursor_;
+    WireForm form_;
+};
+
+}  // namespace mqttws::ws
