@@ -101,7 +101,7 @@ SendStatus Delivery::send(Session& session, const FramePtr& frame,
                 "session {}: closing slow client (its socket takes no more and over {} "
                 "bytes wait for it)",
                 session.session_id(), options_.max_buffered_bytes);
-            io_.close_slow(session);
+            close_slow(session);
             break;
     }
     return status;
@@ -154,7 +154,7 @@ void Delivery::opened(Session& session) {
     session.opened();
     if (session.state() == SessionState::closing) {
         // Judged slow before its handshake completed.
-        io_.close_slow(session);
+        close_slow(session);
         return;
     }
     flush(session);
@@ -165,6 +165,11 @@ void Delivery::write_done(ClientId id) {
     if (!session) return;
     session->write_done();
     flush(*session);
+}
+
+void Delivery::close_slow(Session& session) {
+    // Before the 101 is written nothing can be closed: opened() does it.
+    if (session.was_open()) io_.close(session, 1008, "slow client: too many bytes queued");
 }
 
 void Delivery::update_subscription_gauge() {

@@ -34,8 +34,10 @@ class SessionIo {
     virtual void write(Session& session, const std::vector<FramePtr>& frames) = 0;
     // Whether the kernel would take more of this session's bytes now.
     virtual bool kernel_has_room(const Session& session) = 0;
-    // The session was judged slow: close its connection (1008).
-    virtual void close_slow(Session& session) = 0;
+    // Starts the closing handshake (only for a session that was opened).
+    virtual void close(Session& session, std::uint16_t code, const std::string& reason) = 0;
+    // Sends a ping; false when the connection cannot take one.
+    virtual bool ping(Session& session) = 0;
 
   protected:
     ~SessionIo() = default;
@@ -56,6 +58,7 @@ class Delivery {
         for (auto& [id, session] : sessions_) f(*session);
     }
     Router& router() { return router_; }
+    const Router& router() const { return router_; }
 
     // One broker message of the current pass.
     void deliver(const OutboundMessagePtr& message);
@@ -84,6 +87,7 @@ class Delivery {
     void mark(Session& session);
     void flush(Session& session);
     void update_subscription_gauge();
+    void close_slow(Session& session);
 
     const WsOptions& options_;
     Counters& counters_;

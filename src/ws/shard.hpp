@@ -1,10 +1,7 @@
 // Role: websocketpp glue. One delivery shard: an io_context run by one
 // thread and a websocketpp endpoint listening on the shared port
-// (SO_REUSEPORT). It turns websocketpp's events into calls on the roles
-// (Handshake, Session, Delivery, ProtocolOps) and carries their answers back
-// to the connections. Everything runs on the shard's thread; other threads
-// reach it only through the inbox (post_message, post_status) and
-// post_shutdown.
+// (SO_REUSEPORT). It turns websocketpp's events into calls on ShardCore and
+// implements SessionIo for the way back to the connections; nothing else.
 //
 // The endpoint's transport (plain TCP or TLS) is a websocketpp template
 // parameter, so this glue is a template over it; the server holds shards
@@ -12,38 +9,15 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <chrono>
-#include <functional>
 #include <memory>
 #include <string>
 #include <system_error>
 #include <vector>
 
-#include "mqttws/client_publisher.hpp"
-#include "mqttws/interest_filter.hpp"
-#include "mqttws/static_files.hpp"
-#include "ws/counters.hpp"
-#include "ws/delivery.hpp"
-#include "ws/handshake.hpp"
-#include "ws/outbound_message.hpp"
-#include "ws/protocol_ops.hpp"
-#include "ws/random_source.hpp"
 #include "ws/server_config.hpp"
-#include "ws/server_state.hpp"
-#include "ws/shard_inbox.hpp"
-#include "ws/ws_options.hpp"
+#include "ws/shard_core.hpp"
 
 namespace mqttws::ws {
-
-// What a shard shares with the rest of the server.
-struct ShardContext {
-    const WsOptions& options;
-    ServerState& state;
-    ClientPublisher* publisher = nullptr;
-    std::function<std::string()> render_metrics;
-    const StaticFiles* console = nullptr;  // the web console at /; null when off
-};
 
 class Shard {
   public:
@@ -59,7 +33,7 @@ class Shard {
     virtual void post_status(bool mqtt_connected) = 0;
     virtual void post_shutdown() = 0;
 
-    // Any thread: whether a subscriber of this shard could match the topic.
+    // Any thread: whether a subscriber of this shard could match a topic.
     virtual const InterestFilter& interest() const = 0;
     virtual const Counters& counters() const = 0;
 };
@@ -77,12 +51,14 @@ class BasicShard final : public Shard, private SessionIo, private WriteListener 
     std::error_code listen() override;
     void run() override;
 
-    void post_message(OutboundMessagePtr message) override;
-    void post_status(bool mqtt_connected) override;
+    void post_message(OutboundMessagePtr message) override {
+        core_.post_message(std::move(message));
+    }
+    void post_status(bool mqtt_connected) override { core_.post_status(mqtt_connected); }
     void post_shutdown() override;
 
-    const InterestFilter& interest() const override { return interest_; }
-    const Counters& counters() const override { return counters_; }
+    const InterestFilter& interest() const override { return core_.interest(); }
+    const Counters& counters() const override { return core_.counters(); }
 
   private:
     using Server = websocketpp::server<Config>;
@@ -96,41 +72,18 @@ class BasicShard final : public Shard, private SessionIo, private WriteListener 
     // SessionIo
     void write(Session& session, const std::vector<FramePtr>& frames) override;
     bool kernel_has_room(const Session& session) override;
-    void close_slow(Session& session) override;
+    void close(Session& session, std::uint16_t code, const std::string& reason) override;
+    bool ping(Session& session) override;
     // WriteListener
     void on_write_done(ClientId client) override;
 
-    void post_to_inbox(InboxItem item);
-    void run_pass();
-
     bool on_validate(websocketpp::connection_hdl hdl);
-    bool refuse(const ConnectionPtr& con, const Refusal& refusal);
-    void admit(const ConnectionPtr& con, Admission admission);
-    void on_open(websocketpp::connection_hdl hdl);
     void on_close(websocketpp::connection_hdl hdl);
-    void on_message(websocketpp::connection_hdl hdl, FramePtr frame);
-    void schedule_expiry(Session& session, std::chrono::system_clock::time_point valid_until);
-    void close_expired(Session& session);
-    void schedule_pings();
-    void announce(const char* event, const Session& session);
-    void finish_shutdown_if_idle();
 
     unsigned index_;
-    ShardContext context_;
-    const WsOptions& options_;
     boost::asio::io_context io_{1};
     Server server_;
-    boost::asio::steady_timer shutdown_timer_{io_};
-    boost::asio::steady_timer ping_timer_{io_};
-    Counters counters_;
-    Delivery delivery_;
-    ProtocolOps protocol_ops_;
-    const InterestFilter& interest_;
-    RandomSource random_;
-    ShardInbox inbox_;
-    std::vector<InboxItem> pass_;
-    ClientId next_client_id_ = 1;
-    bool shutting_down_ = false;
+    ShardCore core_;
 };
 
 }  // namespace mqttws::ws
