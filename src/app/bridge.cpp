@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 
+#include "app/metrics_exposition.hpp"
 #include "app/open_file_limit.hpp"
 #include "app/signal_receiver.hpp"
 #include "mqtt/mqtt_link.hpp"
@@ -34,7 +35,6 @@ int run_bridge(const Config& config) {
         server_ref->deliver(std::move(message));
     };
     events.on_link_change = [&server_ref](bool up) { server_ref->set_mqtt_connected(up); };
-    events.on_dropped = [&server_ref](bool too_large) { server_ref->count_dropped(too_large); };
     std::optional<mqtt::MqttLink> link;
     link.emplace(config.mqtt, std::move(events), control);
 
@@ -49,7 +49,11 @@ int run_bridge(const Config& config) {
             config.ws.max_connections);
     }
 
-    ws::WsServer server(config.ws, &*link);
+    // Answered on shard threads, only once the server has started.
+    auto metrics = [&server_ref, &link] {
+        return render_metrics(server_ref->state(), link->counters(), server_ref->counters());
+    };
+    ws::WsServer server(config.ws, &*link, metrics);
     server_ref = &server;
     if (const auto ec = server.start()) {
         spdlog::error("cannot listen on {}:{}: {}", config.ws.listen_host, config.ws.listen_port,

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <cstring>
+#include <utility>
 
 #include "mqtt/message_conversion.hpp"
 #include "mqttws/broker_url.hpp"
@@ -190,8 +191,7 @@ void MqttLink::schedule_reconnect() {
 void MqttLink::subscribe_all() {
     pending_subscriptions_ = options_.subscriptions.size();
     if (pending_subscriptions_ == 0) {
-        connected_ = true;
-        events_.on_link_change(true);
+        link_up();
         return;
     }
     // One SUBSCRIBE per filter: Paho C++ 1.2.0 crashes on a multi-filter
@@ -215,6 +215,11 @@ void MqttLink::subscription_settled() {
     if (--pending_subscriptions_ != 0) return;
     spdlog::info("mqtt: subscribed to {} filter(s)", options_.subscriptions.size());
     publish_status("online");
+    link_up();
+}
+
+void MqttLink::link_up() {
+    if (std::exchange(ever_connected_, true)) bump(counters_.reconnects);
     connected_ = true;
     events_.on_link_change(true);
 }
@@ -222,8 +227,9 @@ void MqttLink::subscription_settled() {
 void MqttLink::on_message_arrived(const ::mqtt::const_message_ptr& in) {
     if (!in) return;
     const auto arrival = std::chrono::steady_clock::now();
+    bump(counters_.messages);
     if (in->get_payload().size() > options_.max_payload) {
-        if (events_.on_dropped) events_.on_dropped(true);
+        bump(counters_.dropped_too_large);
         spdlog::debug("mqtt: dropped a {} byte message on {}: over --max-payload",
                       in->get_payload().size(), in->get_topic());
         return;
@@ -232,7 +238,7 @@ void MqttLink::on_message_arrived(const ::mqtt::const_message_ptr& in) {
     msg.arrival = arrival;
     msg.msgid = ids_.next();
     if (decode_message(msg, options_.decode) != DecodeResult::ok) {
-        if (events_.on_dropped) events_.on_dropped(false);
+        bump(counters_.dropped_payload);
         spdlog::debug(
             "mqtt: dropped a message on {}: payload refused (not JSON under "
             "--payload json, or nested too deep to unwrap)",

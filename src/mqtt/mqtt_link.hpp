@@ -14,6 +14,7 @@
 #include <mutex>
 #include <random>
 
+#include "mqtt/link_counters.hpp"
 #include "mqtt/mqtt_options.hpp"
 #include "mqttws/client_publisher.hpp"
 #include "mqttws/message.hpp"
@@ -26,9 +27,6 @@ struct LinkEvents {
     std::function<void(MessagePtr)> on_message;
     // true once connected and subscribed; false when the link drops.
     std::function<void(bool)> on_link_change;
-    // A message dropped before routing: payload refused (--payload json), or
-    // too_large (over --max-payload).
-    std::function<void(bool too_large)> on_dropped;
 };
 
 class MqttLink : public ClientPublisher {
@@ -47,6 +45,9 @@ class MqttLink : public ClientPublisher {
     void publish(ClientPublish request, PublishDone done) override;
     void publish_event(std::string json) override;
 
+    // Any thread.
+    const LinkCounters& counters() const { return counters_; }
+
   private:
     // Forwards Paho's completion callbacks to std::functions.
     class Listener : public ::mqtt::iaction_listener {
@@ -62,6 +63,8 @@ class MqttLink : public ClientPublisher {
     void subscribe_all();
     // Called once per filter when the broker answered (or refused) it.
     void subscription_settled();
+    // Connected and subscribed: tell the WebSocket side.
+    void link_up();
     void publish_status(const char* status);
     void on_message_arrived(const ::mqtt::const_message_ptr& message);
 
@@ -86,7 +89,9 @@ class MqttLink : public ClientPublisher {
     std::minstd_rand jitter_;
     bool stopping_ = false;
 
-    MessageIdGenerator ids_;  // Paho's thread only
+    MessageIdGenerator ids_;       // Paho's thread only
+    bool ever_connected_ = false;  // Paho's thread only
+    LinkCounters counters_;
     std::atomic<bool> connected_{false};
     std::atomic<std::size_t> pending_subscriptions_{0};
 };

@@ -1,16 +1,15 @@
-// Event counters. Each shard writes only its own Counters (relaxed atomics:
-// no lock and no shared cache line per delivery); /metrics sums them.
+// What the WebSocket side counts. Each shard writes only its own Counters
+// (relaxed atomics: no lock and no shared cache line per delivery), and
+// WsServer one more for what it routes on the MQTT thread; /metrics sums them.
 #pragma once
 
-#include <atomic>
-#include <cstdint>
-
+#include "mqttws/counter.hpp"
 #include "mqttws/latency_histogram.hpp"
 
 namespace mqttws::ws {
 
 struct Counters {
-    using Counter = std::atomic<std::uint64_t>;
+    using Counter = mqttws::Counter;
 
     Counter connections_accepted{0};
     Counter refused_not_found{0};
@@ -23,11 +22,11 @@ struct Counters {
     Counter clients{0};  // gauge: open or opening connections
     Counter deliveries{0};
     Counter bytes_out{0};
-    Counter dropped_unknown_session{0};
+    Counter dropped_unknown_session{0};  // also counted by WsServer's own routing
     Counter closed_slow{0};
     Counter dropped_slow{0};
     // Deliveries a client's ACL forbids; messages targeted at a session
-    // another instance holds (shared topics at scale).
+    // another instance holds (shared topics at scale; WsServer's routing).
     Counter dropped_acl{0};
     Counter dropped_not_local{0};
     Counter publish_ok{0};
@@ -38,16 +37,8 @@ struct Counters {
     Counter subscriptions{0};  // gauge
     // Broker arrival to the frame handed to the connection, per delivery.
     LatencyHistogram delivery_latency;
-
-    // Written by the MQTT side (one writer: Paho's thread).
-    Counter mqtt_messages{0};
-    Counter mqtt_dropped_payload{0};
-    Counter mqtt_dropped_too_large{0};
-    Counter mqtt_reconnects{0};
 };
 
-inline void bump(Counters::Counter& counter, std::uint64_t by = 1) {
-    counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
-}
+using mqttws::bump;
 
 }  // namespace mqttws::ws

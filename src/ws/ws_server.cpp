@@ -4,14 +4,14 @@
 
 #include "mqttws/session_id.hpp"
 #include "ws/console_files.hpp"
-#include "ws/metrics_exposition.hpp"
 
 namespace mqttws::ws {
 
-WsServer::WsServer(WsOptions options, ClientPublisher* publisher)
+WsServer::WsServer(WsOptions options, ClientPublisher* publisher,
+                   std::function<std::string()> render_metrics)
     : options_(std::move(options)), console_(load_console(options_)) {
     for (unsigned i = 0; i < options_.threads; ++i) {
-        ShardContext context{options_, state_, publisher, [this] { return render_metrics(); },
+        ShardContext context{options_, state_, publisher, render_metrics,
                              console_ ? &*console_ : nullptr};
         shards_.push_back(make_shard(i, std::move(context), options_.security.tls != nullptr));
     }
@@ -48,7 +48,6 @@ void WsServer::join() {
 }
 
 void WsServer::deliver(MessagePtr message) {
-    bump(mqtt_counters_.mqtt_messages);
     if (message->target_session) {
         // The id names its instance and shard: one shard of one instance delivers.
         const SessionLocation where = locate_session(*message->target_session, options_.instance_id,
@@ -60,10 +59,10 @@ void WsServer::deliver(MessagePtr message) {
                 break;
             case SessionPlace::not_local:
                 // Every instance sees a shared topic; the holder delivers.
-                bump(mqtt_counters_.dropped_not_local);
+                bump(routing_counters_.dropped_not_local);
                 break;
             case SessionPlace::unknown:
-                bump(mqtt_counters_.dropped_unknown_session);
+                bump(routing_counters_.dropped_unknown_session);
                 break;
         }
         return;
@@ -79,20 +78,15 @@ void WsServer::deliver(MessagePtr message) {
     }
 }
 
-void WsServer::count_dropped(bool too_large) {
-    bump(too_large ? mqtt_counters_.mqtt_dropped_too_large : mqtt_counters_.mqtt_dropped_payload);
-}
-
 void WsServer::set_mqtt_connected(bool connected) {
     if (state_.mqtt_connected.exchange(connected) == connected) return;
-    if (connected && ever_connected_.exchange(true)) bump(mqtt_counters_.mqtt_reconnects);
     for (auto& shard : shards_) shard->post_status(connected);
 }
 
-std::string WsServer::render_metrics() const {
-    std::vector<const Counters*> shard_counters;
-    for (const auto& shard : shards_) shard_counters.push_back(&shard->counters());
-    return ws::render_metrics(state_, mqtt_counters_, shard_counters);
+std::vector<const Counters*> WsServer::counters() const {
+    std::vector<const Counters*> all{&routing_counters_};
+    for (const auto& shard : shards_) all.push_back(&shard->counters());
+    return all;
 }
 
 }  // namespace mqttws::ws

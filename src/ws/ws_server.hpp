@@ -2,6 +2,7 @@
 // MQTT callback thread to hand messages over; never blocks it.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,8 +23,10 @@ namespace mqttws::ws {
 class WsServer {
   public:
     // `publisher` may be null (client publishes are then refused); it must
-    // outlive every shard thread.
-    WsServer(WsOptions options, ClientPublisher* publisher);
+    // outlive every shard thread. `render_metrics` answers GET /metrics (it
+    // may read counters() and the MQTT link's), called on shard threads.
+    WsServer(WsOptions options, ClientPublisher* publisher,
+             std::function<std::string()> render_metrics);
     ~WsServer();
     WsServer(const WsServer&) = delete;
     WsServer& operator=(const WsServer&) = delete;
@@ -37,19 +40,18 @@ class WsServer {
 
     // Thread-safe: hands one broker message to the shards that need it.
     void deliver(MessagePtr message);
-    // From the MQTT side: a message dropped before routing (refused payload,
-    // or over --max-payload).
-    void count_dropped(bool too_large);
     void set_mqtt_connected(bool connected);
 
-    std::string render_metrics() const;
+    const ServerState& state() const { return state_; }
+    // Every shard's counters and the server's own (what it routes on the
+    // MQTT thread), to be summed.
+    std::vector<const Counters*> counters() const;
 
   private:
     WsOptions options_;
     std::optional<StaticFiles> console_;  // read once at start; shards only read it
     ServerState state_;
-    Counters mqtt_counters_;  // written by Paho's thread only
-    std::atomic<bool> ever_connected_{false};
+    Counters routing_counters_;  // written by the MQTT thread only
     std::vector<std::unique_ptr<Shard>> shards_;
     std::vector<std::thread> threads_;
 };

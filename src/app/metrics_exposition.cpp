@@ -1,19 +1,23 @@
-#include "ws/metrics_exposition.hpp"
+#include "app/metrics_exposition.hpp"
 
 #include <chrono>
 
 #include "mqttws/prometheus_text.hpp"
 
-namespace mqttws::ws {
+namespace mqttws::app {
 
-std::string render_metrics(const ServerState& state, const Counters& mqtt,
+using ws::Counters;
+
+std::string render_metrics(const ws::ServerState& state, const mqtt::LinkCounters& link,
                            const std::vector<const Counters*>& shards) {
-    auto sum = [&](Counters::Counter Counters::*field) {
-        std::uint64_t total = (mqtt.*field).load(std::memory_order_relaxed);
-        for (const Counters* shard : shards)
+    auto sum = [&](Counter Counters::*field) {
+        std::uint64_t total = 0;
+        for (const Counters* shard : shards) {
             total += (shard->*field).load(std::memory_order_relaxed);
+        }
         return total;
     };
+    auto read = [](const Counter& counter) { return counter.load(std::memory_order_relaxed); };
     PrometheusText out;
     out.family("mwb_build_info", "gauge", "Always 1; the version label says which build runs.");
     out.sample("mwb_build_info", std::uint64_t{1}, {{"version", MWB_VERSION}});
@@ -43,7 +47,7 @@ std::string render_metrics(const ServerState& state, const Counters& mqtt,
     out.sample("mwb_connections_total", sum(&Counters::refused_origin),
                {{"result", "refused"}, {"reason", "origin"}});
     out.family("mwb_mqtt_messages_total", "counter", "Messages received from the broker.");
-    out.sample("mwb_mqtt_messages_total", sum(&Counters::mqtt_messages));
+    out.sample("mwb_mqtt_messages_total", read(link.messages));
     out.family("mwb_deliveries_total", "counter", "Frames handed to WebSocket connections.");
     out.sample("mwb_deliveries_total", sum(&Counters::deliveries));
     out.family("mwb_bytes_out_total", "counter",
@@ -52,11 +56,9 @@ std::string render_metrics(const ServerState& state, const Counters& mqtt,
     out.family("mwb_dropped_total", "counter", "Messages or deliveries not made, by reason.");
     out.sample("mwb_dropped_total", sum(&Counters::dropped_unknown_session),
                {{"reason", "unknown_session"}});
-    out.sample("mwb_dropped_total", sum(&Counters::mqtt_dropped_payload),
-               {{"reason", "invalid_payload"}});
+    out.sample("mwb_dropped_total", read(link.dropped_payload), {{"reason", "invalid_payload"}});
     out.sample("mwb_dropped_total", sum(&Counters::dropped_slow), {{"reason", "slow_client"}});
-    out.sample("mwb_dropped_total", sum(&Counters::mqtt_dropped_too_large),
-               {{"reason", "too_large"}});
+    out.sample("mwb_dropped_total", read(link.dropped_too_large), {{"reason", "too_large"}});
     out.sample("mwb_dropped_total", sum(&Counters::dropped_acl), {{"reason", "acl"}});
     out.sample("mwb_dropped_total", sum(&Counters::dropped_not_local), {{"reason", "not_local"}});
     out.family("mwb_slow_client_closes_total", "counter",
@@ -74,7 +76,7 @@ std::string render_metrics(const ServerState& state, const Counters& mqtt,
                "Retained messages not cached because --retained-cache was full.");
     out.sample("mwb_retained_cache_full_total", sum(&Counters::retained_cache_full));
     out.family("mwb_mqtt_reconnects_total", "counter", "Broker link re-established after a loss.");
-    out.sample("mwb_mqtt_reconnects_total", sum(&Counters::mqtt_reconnects));
+    out.sample("mwb_mqtt_reconnects_total", read(link.reconnects));
     out.family("mwb_mqtt_connected", "gauge", "1 when the broker link is up and subscribed.");
     out.sample("mwb_mqtt_connected",
                std::uint64_t{state.mqtt_connected.load(std::memory_order_relaxed) ? 1u : 0u});
@@ -89,4 +91,4 @@ std::string render_metrics(const ServerState& state, const Counters& mqtt,
     return out.text();
 }
 
-}  // namespace mqttws::ws
+}  // namespace mqttws::app
