@@ -146,8 +146,14 @@ void Delivery::flush() {
 }
 
 void Delivery::flush(Session& session) {
-    if (session.take_write(write_)) io_.write(session, write_);
+    if (!session.take_write(write_)) return;
+    const bool done = io_.write(session, write_);
     write_.clear();
+    if (!done) return;
+    session.write_done();
+    // More than one write holds (a replay, a long burst): the rest after
+    // other handlers had their turn.
+    if (!session.queue().empty()) io_.continue_later(session);
 }
 
 void Delivery::opened(Session& session) {
@@ -170,6 +176,10 @@ void Delivery::write_done(ClientId id) {
 void Delivery::close_slow(Session& session) {
     // Before the 101 is written nothing can be closed: opened() does it.
     if (session.was_open()) io_.close(session, 1008, "slow client: too many bytes queued");
+}
+
+void Delivery::resume(ClientId id) {
+    if (Session* session = find(id)) flush(*session);
 }
 
 void Delivery::update_subscription_gauge() {

@@ -30,8 +30,13 @@ namespace mqttws::ws {
 // What delivery needs from a session's connection.
 class SessionIo {
   public:
-    // Hands `frames` to the connection and starts writing them now.
-    virtual void write(Session& session, const std::vector<FramePtr>& frames) = 0;
+    // Writes `frames` now. True when the kernel took every byte; false when
+    // the write goes on (or failed), and the glue calls Delivery::write_done
+    // once it has completed.
+    virtual bool write(Session& session, const std::vector<FramePtr>& frames) = 0;
+    // Calls Delivery::resume for the session from a later handler, so one
+    // client with much to send does not hold the thread (a replay).
+    virtual void continue_later(Session& session) = 0;
     // Whether the kernel would take more of this session's bytes now.
     virtual bool kernel_has_room(const Session& session) = 0;
     // Starts the closing handshake (only for a session that was opened).
@@ -78,6 +83,8 @@ class Delivery {
     void opened(Session& session);
     // The kernel took the whole of a session's last write.
     void write_done(ClientId id);
+    // Writes what the session has, if no write is in flight (continue_later).
+    void resume(ClientId id);
 
     // Read at the start of each pass; see HandoffClock.
     void start_pass() { handoff_clock_.restart(); }

@@ -1,6 +1,5 @@
 #include "ws/outbound_queue.hpp"
 
-#include <iterator>
 #include <utility>
 
 namespace mqttws::ws {
@@ -27,17 +26,23 @@ void OutboundQueue::append(std::unique_ptr<FrameSource> source) {
 bool OutboundQueue::take_write(std::vector<FramePtr>& out) {
     out.clear();
     if (in_flight_) return false;
-    std::uint64_t taken = ready_bytes_;
-    out.assign(std::make_move_iterator(ready_.begin()), std::make_move_iterator(ready_.end()));
-    ready_.clear();
-    ready_bytes_ = 0;
-    // A burst must not leave its capacity behind in an idle client.
-    if (ready_.capacity() > 16) std::vector<FramePtr>().swap(ready_);
+    std::uint64_t taken = 0;
+    while (ready_head_ < ready_.size() && out.size() < max_frames_per_write) {
+        taken += frame_bytes(ready_[ready_head_]);
+        out.push_back(std::move(ready_[ready_head_++]));
+    }
+    ready_bytes_ -= taken;
+    if (ready_head_ == ready_.size()) {
+        ready_.clear();
+        ready_head_ = 0;
+        // A burst must not leave its capacity behind in an idle client.
+        if (ready_.capacity() > max_frames_per_write) std::vector<FramePtr>().swap(ready_);
+    }
     const std::uint64_t chunk = limits_.max_buffered_bytes / 2;
-    while (!sources_.empty() && (out.empty() || taken < chunk)) {
+    while (ready_head_ == ready_.size() && !sources_.empty() && out.size() < max_frames_per_write &&
+           (out.empty() || taken < chunk)) {
         Pending& head = sources_.front();
-        FramePtr frame = head.source->next();
-        if (frame) {
+        if (FramePtr frame = head.source->next()) {
             taken += frame_bytes(frame);
             out.push_back(std::move(frame));
             continue;
@@ -46,10 +51,21 @@ bool OutboundQueue::take_write(std::vector<FramePtr>& out) {
         for (auto& behind : head.frames) {
             const std::uint64_t size = frame_bytes(behind);
             behind_bytes_ -= size;
-            taken += size;
-            out.push_back(std::move(behind));
+            ready_bytes_ += size;
+            ready_.push_back(std::move(behind));
         }
         sources_.erase(sources_.begin());
+        // Move those now, up to the cap; the rest waits for the next write.
+        while (ready_head_ < ready_.size() && out.size() < max_frames_per_write) {
+            const std::uint64_t size = frame_bytes(ready_[ready_head_]);
+            taken += size;
+            ready_bytes_ -= size;
+            out.push_back(std::move(ready_[ready_head_++]));
+        }
+        if (ready_head_ == ready_.size()) {
+            ready_.clear();
+            ready_head_ = 0;
+        }
     }
     if (out.empty()) return false;
     in_flight_ = true;
@@ -65,6 +81,7 @@ void OutboundQueue::write_done() {
 void OutboundQueue::clear() {
     ready_.clear();
     ready_.shrink_to_fit();
+    ready_head_ = 0;
     sources_.clear();
     ready_bytes_ = 0;
     behind_bytes_ = 0;

@@ -19,13 +19,15 @@
 //     is being sent the retained state) cannot move until the replay ends;
 //     they alone are held to the bound.
 //   - A replay is pulled, not copied: at most half the bound per write.
+//   - A write carries at most max_frames_per_write frames: the socket's
+//     gather lists (ours and the kernel's) stay small.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <vector>
 
-#include "ws/server_config.hpp"
+#include "ws/frame.hpp"
 
 namespace mqttws::ws {
 
@@ -53,6 +55,8 @@ std::uint64_t frame_bytes(const FramePtr& frame);
 
 class OutboundQueue {
   public:
+    static constexpr std::size_t max_frames_per_write = 64;
+
     explicit OutboundQueue(FlowLimits limits) : limits_(limits) {}
 
     // Whether a frame of `size` bytes may be queued now. `kernel_has_room`
@@ -77,9 +81,10 @@ class OutboundQueue {
     // Queues a source behind everything else; frames appended later follow it.
     void append(std::unique_ptr<FrameSource> source);
 
-    // The frames of the next write, when no write is in flight: everything
+    // The frames of the next write, when no write is in flight: what is
     // queued up to the first source, then what sources yield up to half the
-    // bound (at least one frame). False when there is nothing to write.
+    // bound (at least one frame), max_frames_per_write in all. False when
+    // there is nothing to write.
     bool take_write(std::vector<FramePtr>& out);
     void write_done();
     // A write outside the queue's knowledge is under way (the handshake
@@ -90,7 +95,7 @@ class OutboundQueue {
     // Queued bytes that a write could carry now (not those behind a source).
     std::uint64_t ready_bytes() const { return ready_bytes_; }
     std::uint64_t unsent_bytes() const { return ready_bytes_ + behind_bytes_ + in_flight_bytes_; }
-    bool empty() const { return ready_.empty() && sources_.empty(); }
+    bool empty() const { return ready_head_ == ready_.size() && sources_.empty(); }
     // Forgets everything queued (the client is being closed).
     void clear();
 
@@ -108,6 +113,7 @@ class OutboundQueue {
     FlowLimits limits_;
     // Vectors, not deques: an idle client's queue must cost no allocation.
     std::vector<FramePtr> ready_;
+    std::size_t ready_head_ = 0;  // ready_[0, ready_head_) are taken already
     std::vector<Pending> sources_;
     std::uint64_t ready_bytes_ = 0;
     std::uint64_t behind_bytes_ = 0;

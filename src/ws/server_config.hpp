@@ -55,8 +55,7 @@ using TlsConfig = BasicShardConfig<websocketpp::transport::asio::tls_socket::end
 
 // Prepared frames are built once per message and shared by every shard,
 // plain or TLS: both transports must agree on the frame type.
-static_assert(std::is_same_v<PlainConfig::message_type, TlsConfig::message_type>);
-using FrameMessage = PlainConfig::message_type;
-using FramePtr = FrameMessage::ptr;
+static_assert(std::is_same_v<PlainConfig::message_type, FrameMessage>);
+static_assert(std::is_same_v<TlsConfig::message_type, FrameMessage>);
 
 }  // namespace mqttws::ws

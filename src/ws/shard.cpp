@@ -106,14 +106,16 @@ void BasicShard<Config>::post_shutdown() {
 }
 
 template <typename Config>
-void BasicShard<Config>::write(Session& session, const std::vector<FramePtr>& frames) {
+bool BasicShard<Config>::write(Session& session, const std::vector<FramePtr>& frames) {
     Connection& con = connection_of(session);
-    for (const FramePtr& frame : frames) {
-        if (con.send(frame)) return;  // closing: the close handler cleans up
-    }
-    // websocketpp would start the write from a posted handler; start it now,
-    // so the kernel is offered the bytes within this pass.
-    con.write_frame();
+    // Closing (by the peer): websocketpp's close frame may be out already.
+    if (con.get_state() != websocketpp::session::state::open) return false;
+    return con.write_frames(frames) == FrameWrite::done;
+}
+
+template <typename Config>
+void BasicShard<Config>::continue_later(Session& session) {
+    boost::asio::post(io_, [this, id = session.id()] { core_.resume(id); });
 }
 
 template <typename Config>
@@ -137,10 +139,7 @@ bool BasicShard<Config>::ping(Session& session) {
 
 template <typename Config>
 void BasicShard<Config>::on_write_done(ClientId client) {
-    const Session* session = core_.find(client);
-    // Done when websocketpp holds nothing more of ours: its own control
-    // frames may have been what just completed.
-    if (session && connection_of(*session).get_buffered_amount() == 0) core_.write_done(client);
+    core_.write_done(client);
 }
 
 template <typename Config>

@@ -70,7 +70,8 @@ class BasicShard final : public Shard, private SessionIo, private WriteListener 
     }
 
     // SessionIo
-    void write(Session& session, const std::vector<FramePtr>& frames) override;
+    bool write(Session& session, const std::vector<FramePtr>& frames) override;
+    void continue_later(Session& session) override;
     bool kernel_has_room(const Session& session) override;
     void close(Session& session, std::uint16_t code, const std::string& reason) override;
     bool ping(Session& session) override;

@@ -76,6 +76,7 @@ class ShardCore {
     void on_frame(ClientId id, const std::string& payload, bool binary);
     void on_pong(ClientId id);
     void write_done(ClientId id) { delivery_.write_done(id); }
+    void resume(ClientId id) { delivery_.resume(id); }
 
     void start();
     // Stops accepting handshakes and closes every client with 1001; the

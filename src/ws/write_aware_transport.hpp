@@ -1,25 +1,38 @@
-// Role: websocketpp glue. The asio transport with one addition: it tells the
-// shard when a write of data frames has completed, i.e. when the kernel has
-// accepted every byte of it. websocketpp has no such callback, and flow
-// control needs it: a session hands its next frames to the socket only then,
-// and replay is pulled from the store only as fast as the socket drains.
+// Role: websocketpp glue. The asio transport with one writer per socket for
+// two sources: websocketpp's own frames (the 101 response, pings, pongs,
+// closes) and the sessions' data frames, which bypass websocketpp's queue.
+//
+// Data frames are written by write_frames(): on plain TCP one non-blocking
+// sendmsg() of every frame at once, and when the kernel takes it all (the
+// usual case) that is the whole cost of the write. What it does not take, and
+// every write on TLS, goes out by asio's async_write; its completion is told
+// to the WriteListener, which is how flow control learns that the kernel has
+// accepted a client's bytes. The two sources never interleave: a write of one
+// waits for the other's in flight, then starts.
 //
 // websocketpp calls `transport_con_type::async_write` by its qualified name,
-// so a transport whose connection type derives from asio's and hides that one
-// overload sees every frame write. The handshake response uses the other
-// overload and is not reported.
+// so a transport whose connection type derives from asio's and hides those
+// overloads sees every write websocketpp makes.
 #pragma once
 
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <array>
+#include <boost/asio/write.hpp>
+#include <cerrno>
 #include <utility>
 #include <vector>
 #include <websocketpp/transport/asio/connection.hpp>
 #include <websocketpp/transport/asio/endpoint.hpp>
 
 #include "mqttws/subscription_index.hpp"
+#include "ws/frame.hpp"
 
 namespace mqttws::ws {
 
-// Told when a connection's frame write completes (on the shard's thread).
+// Told when an asynchronous write of a connection's data frames completes
+// (on the shard's thread).
 class WriteListener {
   public:
     virtual void on_write_done(ClientId client) = 0;
@@ -28,25 +41,38 @@ class WriteListener {
     ~WriteListener() = default;
 };
 
+enum class FrameWrite {
+    done,     // the kernel took every byte: no completion will be told
+    pending,  // under way; the WriteListener hears when it completes
+    failed,   // the socket is broken; the connection's close handler follows
+};
+
 template <typename TransportConfig>
 class WriteAwareConnection : public websocketpp::transport::asio::connection<TransportConfig> {
     using base = websocketpp::transport::asio::connection<TransportConfig>;
+    using buffer = websocketpp::transport::buffer;
+    using write_handler = websocketpp::transport::write_handler;
 
   public:
-    using base::async_write;
     using base::base;
 
-    void async_write(std::vector<websocketpp::transport::buffer> const& bufs,
-                     websocketpp::transport::write_handler handler) {
-        frame_write_done_ = std::move(handler);
-        // `this` outlives the call: asio's handler holds the connection.
-        base::async_write(bufs, [this](websocketpp::lib::error_code const& ec) {
-            // websocketpp's own handler first: it may already start the next
-            // write of frames it queued meanwhile (pings, closes).
-            websocketpp::transport::write_handler done = std::move(frame_write_done_);
-            done(ec);
-            if (listener && client_id != 0) listener->on_write_done(client_id);
-        });
+    // websocketpp's writes.
+    void async_write(const char* data, std::size_t size, write_handler handler) {
+        library_write({buffer(data, size)}, std::move(handler));
+    }
+    void async_write(std::vector<buffer> const& bufs, write_handler handler) {
+        library_write(bufs, std::move(handler));
+    }
+
+    // Our data frames. One write at a time: after `pending`, the next call
+    // waits for on_write_done.
+    FrameWrite write_frames(const std::vector<FramePtr>& frames) {
+        if (library_in_flight_ || frames_in_flight_) {
+            // Right after the write in flight completes.
+            waiting_.insert(waiting_.end(), frames.begin(), frames.end());
+            return FrameWrite::pending;
+        }
+        return start_frames(frames, false);
     }
 
     // The shard's client behind this connection; 0 once it is forgotten
@@ -55,7 +81,100 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
     WriteListener* listener = nullptr;
 
   private:
-    websocketpp::transport::write_handler frame_write_done_;
+    static constexpr std::size_t max_iov = 128;
+
+    FrameWrite start_frames(const std::vector<FramePtr>& frames, bool tell_when_done) {
+        std::size_t written = 0;
+        if (!base::is_secure()) {
+            // Beyond max_iov parts the rest goes by the asynchronous path.
+            std::array<iovec, max_iov> iov;
+            std::size_t count = 0;
+            std::size_t total = 0;
+            for (const FramePtr& frame : frames) {
+                for (const std::string* part : {&frame->get_header(), &frame->get_payload()}) {
+                    total += part->size();
+                    if (part->empty() || count == iov.size()) continue;
+                    iov[count++] = {const_cast<char*>(part->data()), part->size()};
+                }
+            }
+            msghdr message{};
+            message.msg_iov = iov.data();
+            message.msg_iovlen = count;
+            const ssize_t sent = ::sendmsg(base::get_raw_socket().native_handle(), &message,
+                                           MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                return FrameWrite::failed;
+            }
+            written = sent > 0 ? static_cast<std::size_t>(sent) : 0;
+            if (written == total) {
+                if (tell_when_done && listener && client_id != 0)
+                    listener->on_write_done(client_id);
+                return FrameWrite::done;
+            }
+        }
+        // The rest (or, on TLS, all of it) by asio, which waits for room.
+        in_flight_frames_ = frames;
+        async_buffers_.clear();
+        for (const FramePtr& frame : in_flight_frames_) {
+            for (const std::string* part : {&frame->get_header(), &frame->get_payload()}) {
+                if (written >= part->size()) {
+                    written -= part->size();
+                    continue;
+                }
+                async_buffers_.emplace_back(part->data() + written, part->size() - written);
+                written = 0;
+            }
+        }
+        frames_in_flight_ = true;
+        boost::asio::async_write(
+            base::get_socket(), async_buffers_,
+            [this, self = base::get_shared()](const boost::system::error_code& ec, std::size_t) {
+                frames_in_flight_ = false;
+                in_flight_frames_.clear();
+                async_buffers_.clear();
+                if (ec) return;  // the socket is broken: websocketpp's read fails too
+                if (deferred_handler_) {
+                    // websocketpp asked meanwhile (e.g. a pong or its close).
+                    write_handler handler = std::move(deferred_handler_);
+                    deferred_handler_ = nullptr;
+                    library_write(std::move(deferred_), std::move(handler));
+                } else if (!waiting_.empty()) {
+                    start_waiting();
+                    return;
+                }
+                if (listener && client_id != 0) listener->on_write_done(client_id);
+            });
+        return FrameWrite::pending;
+    }
+
+    void start_waiting() {
+        std::vector<FramePtr> frames = std::move(waiting_);
+        waiting_.clear();
+        start_frames(frames, true);
+    }
+
+    void library_write(std::vector<buffer> bufs, write_handler handler) {
+        if (frames_in_flight_) {
+            deferred_ = std::move(bufs);
+            deferred_handler_ = std::move(handler);
+            return;
+        }
+        library_in_flight_ = true;
+        base::async_write(
+            bufs, [this, handler = std::move(handler)](websocketpp::lib::error_code const& ec) {
+                library_in_flight_ = false;
+                handler(ec);  // may start websocketpp's next write
+                if (!ec && !waiting_.empty() && !library_in_flight_) start_waiting();
+            });
+    }
+
+    bool library_in_flight_ = false;
+    bool frames_in_flight_ = false;
+    std::vector<FramePtr> in_flight_frames_;  // keeps the async write's bytes alive
+    std::vector<boost::asio::const_buffer> async_buffers_;
+    std::vector<FramePtr> waiting_;  // frames behind websocketpp's write
+    std::vector<buffer> deferred_;   // websocketpp's write behind ours
+    write_handler deferred_handler_;
 };
 
 template <typename TransportConfig>
