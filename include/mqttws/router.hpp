@@ -4,8 +4,8 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include "mqttws/interest_filter.hpp"
@@ -62,16 +62,20 @@ class Router {
     std::size_t subscription_count() const { return index_.size(); }
 
   private:
-    struct Client {
-        std::string session_id;
+    // What the router knows of one client. Small on purpose: every idle
+    // connection has one. Filters are few (--max-subscriptions), so a vector.
+    struct Subscriber {
+        const std::string* session_id;  // the key of its by_session_ entry
         WireForm form;
-        std::unordered_set<std::string> filters;
+        std::vector<std::string> filters;
+
+        bool has(std::string_view filter) const;
     };
 
     std::size_t max_subscriptions_;
     SubscriptionIndex index_;
     InterestFilter interest_;
-    std::unordered_map<ClientId, Client> clients_;
+    std::unordered_map<ClientId, Subscriber> clients_;
     std::unordered_map<std::string, ClientId> by_session_;
     std::vector<ClientId> matches_;
 };

@@ -1,5 +1,6 @@
 #include "mqttws/router.hpp"
 
+#include <algorithm>
 #include <string_view>
 
 namespace mqttws {
@@ -7,9 +8,14 @@ namespace mqttws {
 Router::Router(std::size_t max_subscriptions_per_client)
     : max_subscriptions_(max_subscriptions_per_client) {}
 
+bool Router::Subscriber::has(std::string_view filter) const {
+    return std::find(filters.begin(), filters.end(), filter) != filters.end();
+}
+
 void Router::add_client(ClientId client, std::string session_id, WireForm form) {
-    by_session_[session_id] = client;
-    clients_[client] = Client{std::move(session_id), form, {}};
+    remove_client(client);
+    const auto [entry, added] = by_session_.insert_or_assign(std::move(session_id), client);
+    clients_[client] = Subscriber{&entry->first, form, {}};
 }
 
 void Router::remove_client(ClientId client) {
@@ -19,18 +25,20 @@ void Router::remove_client(ClientId client) {
         index_.remove(filter, client);
         interest_.remove(filter);
     }
-    by_session_.erase(it->second.session_id);
+    by_session_.erase(*it->second.session_id);
     clients_.erase(it);
 }
 
 bool Router::can_subscribe(ClientId client, const std::vector<std::string>& filters) const {
     const auto it = clients_.find(client);
     if (it == clients_.end()) return true;
-    const Client& c = it->second;
+    const Subscriber& c = it->second;
     // Distinct new filters: a request may name the same filter twice.
-    std::unordered_set<std::string_view> fresh;
+    std::vector<std::string_view> fresh;
     for (const auto& filter : filters) {
-        if (c.filters.count(filter) == 0) fresh.insert(filter);
+        if (!c.has(filter) && std::find(fresh.begin(), fresh.end(), filter) == fresh.end()) {
+            fresh.push_back(filter);
+        }
     }
     return c.filters.size() + fresh.size() <= max_subscriptions_;
 }
@@ -39,12 +47,12 @@ SubscribeResult Router::subscribe(ClientId client, const std::vector<std::string
     const auto it = clients_.find(client);
     if (it == clients_.end()) return SubscribeResult::ok;
     if (!can_subscribe(client, filters)) return SubscribeResult::too_many_subscriptions;
-    Client& c = it->second;
+    Subscriber& c = it->second;
     for (const auto& filter : filters) {
-        if (c.filters.insert(filter).second) {
-            index_.add(filter, client);
-            interest_.add(filter);
-        }
+        if (c.has(filter)) continue;
+        c.filters.push_back(filter);
+        index_.add(filter, client);
+        interest_.add(filter);
     }
     return SubscribeResult::ok;
 }
@@ -52,18 +60,20 @@ SubscribeResult Router::subscribe(ClientId client, const std::vector<std::string
 void Router::unsubscribe(ClientId client, const std::vector<std::string>& filters) {
     const auto it = clients_.find(client);
     if (it == clients_.end()) return;
+    auto& held = it->second.filters;
     for (const auto& filter : filters) {
-        if (it->second.filters.erase(filter) != 0) {
-            index_.remove(filter, client);
-            interest_.remove(filter);
-        }
+        const auto found = std::find(held.begin(), held.end(), filter);
+        if (found == held.end()) continue;
+        held.erase(found);
+        index_.remove(filter, client);
+        interest_.remove(filter);
     }
 }
 
 std::vector<std::string> Router::filters_of(ClientId client) const {
     const auto it = clients_.find(client);
     if (it == clients_.end()) return {};
-    return {it->second.filters.begin(), it->second.filters.end()};
+    return it->second.filters;
 }
 
 RouteResult Router::route(const Message& msg, std::vector<Recipient>& out) {

@@ -68,8 +68,9 @@ void Delivery::deliver(const OutboundMessagePtr& message) {
 bool Delivery::may_receive_targeted(const Session& session, const Message& msg) const {
     // Naming a session narrows delivery to it; it never widens what the
     // session may read. Its own reply topic carries answers to its requests.
-    if (!msg.target_session || msg.on_reply_topic || !session.permissions) return true;
-    return may_subscribe(*session.permissions, msg.topic);
+    const Permissions* permissions = session.permissions();
+    if (!msg.target_session || msg.on_reply_topic || !permissions) return true;
+    return may_subscribe(*permissions, msg.topic);
 }
 
 SendStatus Delivery::send(Session& session, const FramePtr& frame,

@@ -19,9 +19,10 @@ std::string_view outcome_code(PublishOutcome outcome) {
 
 // The first of `filters` the session may not subscribe to, "" if none.
 std::string refused_filter(const Session& session, const std::vector<std::string>& filters) {
-    if (!session.permissions) return {};
+    const Permissions* permissions = session.permissions();
+    if (!permissions) return {};
     for (const auto& filter : filters) {
-        if (!may_subscribe(*session.permissions, filter)) return filter;
+        if (!may_subscribe(*permissions, filter)) return filter;
     }
     return {};
 }
@@ -106,8 +107,8 @@ void ProtocolOps::publish(Session& session, PublishRequest request,
                           std::optional<std::string> id_json) {
     // Both must allow it: --allow-publish and the client's own permissions.
     auto topic = authorize_publish(request.topic, options_.inbound);
-    if (std::holds_alternative<std::string>(topic) && session.permissions &&
-        !may_publish(*session.permissions, request.topic)) {
+    if (std::holds_alternative<std::string>(topic) && session.permissions() &&
+        !may_publish(*session.permissions(), request.topic)) {
         topic =
             RequestError{"null", error_code::not_allowed,
                          "publishing to '" + request.topic + "' is not allowed for this client"};

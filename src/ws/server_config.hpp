@@ -42,12 +42,11 @@ struct BasicShardConfig : public websocketpp::config::asio {
     // Reports completed frame writes; carries the connection's client id.
     typedef WriteAwareEndpoint<transport_config> transport_type;
 
-    // The read buffer is an array inside every connection object. At 16 KiB the
-    // object spans five pages, three of them touched (the handshake lands in the
-    // buffer's first one): 11.9 KB RSS per idle connection. At 1 KiB objects pack
-    // densely: 8.7 KB (docs/benchmarks.md). Clients send little; a large frame just
-    // takes more reads.
-    static const size_t connection_read_buffer_size = 1024;
+    // The read buffer is an array inside every connection object, idle or not:
+    // at 16 KiB an idle connection cost 11.9 KB, at 1 KiB 8.7 KB
+    // (docs/benchmarks.md). Clients send little (ops of a few hundred bytes); a
+    // handshake or a large frame just takes a few more reads.
+    static const size_t connection_read_buffer_size = 256;
 };
 
 using PlainConfig = BasicShardConfig<websocketpp::transport::asio::basic_socket::endpoint>;

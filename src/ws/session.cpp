@@ -39,6 +39,11 @@ void Session::accept(FramePtr frame, SendStatus status) {
     }
 }
 
+const std::string& Session::user() const {
+    static const std::string nobody;
+    return identity ? identity->user : nobody;
+}
+
 void Session::send_later(std::unique_ptr<FrameSource> source) {
     if (state_ == SessionState::closing) return;
     queue_.append(std::move(source));

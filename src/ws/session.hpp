@@ -9,7 +9,6 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,16 +66,25 @@ class Session {
     // Frames taken for writing (for the close log).
     std::uint64_t delivered() const { return delivered_; }
 
+    // Who the client is, with --auth token|jwt: its limits, its user, and
+    // the timer of its credential's expiry. Apart, so that without --auth an
+    // idle session carries none of it.
+    struct Identity {
+        Permissions permissions;
+        std::string user;
+        std::unique_ptr<boost::asio::steady_timer> expiry;
+        bool expired = false;
+    };
+    // Null: no limits but --allow-publish.
+    const Permissions* permissions() const { return identity ? &identity->permissions : nullptr; }
+    const std::string& user() const;
+    bool expired() const { return identity && identity->expired; }
+
     // Facts about the client, for permissions, logs and events.
     std::string remote;
-    std::string resource;  // path and query as requested
+    std::string path;  // the request's path (its query may hold credentials)
     std::chrono::steady_clock::time_point since;
-    // Set with --auth token|jwt: the client's limits (nullopt: none but
-    // --allow-publish), its user, and the timer of its credential's expiry.
-    std::optional<Permissions> permissions;
-    std::string user;
-    std::unique_ptr<boost::asio::steady_timer> expiry;
-    bool expired = false;
+    std::unique_ptr<Identity> identity;
     // websocketpp restarts the pong timer on every ping: while one is
     // unanswered, no new ping, or a pong timeout above the ping interval
     // would never fire.

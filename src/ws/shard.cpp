@@ -47,8 +47,7 @@ BasicShard<Config>::BasicShard(unsigned index, ShardContext context)
     server_.set_pong_handler(
         [this](auto hdl, auto) { core_.on_pong(server_.get_con_from_hdl(hdl)->client_id); });
     server_.set_validate_handler([this](auto hdl) { return on_validate(hdl); });
-    server_.set_open_handler(
-        [this](auto hdl) { core_.opened(server_.get_con_from_hdl(hdl)->client_id); });
+    server_.set_open_handler([this](auto hdl) { on_open(hdl); });
     server_.set_close_handler([this](auto hdl) { on_close(hdl); });
     server_.set_fail_handler([this](auto hdl) { on_close(hdl); });
     server_.set_message_handler([this](auto hdl, auto frame) {
@@ -170,6 +169,20 @@ bool BasicShard<Config>::on_validate(websocketpp::connection_hdl hdl) {
     con->client_id = session.id();
     con->listener = this;
     return true;
+}
+
+template <typename Config>
+void BasicShard<Config>::on_open(websocketpp::connection_hdl hdl) {
+    const ConnectionPtr con = server_.get_con_from_hdl(hdl);
+    core_.opened(con->client_id);
+    // websocketpp keeps the request, the response and the parsed URI for the
+    // connection's life; nothing reads them after the handshake (the session
+    // copied what it needs), and they are most of an idle connection's heap.
+    using Request = typename Connection::request_type;
+    using Response = typename Connection::response_type;
+    const_cast<Request&>(con->get_request()) = Request();
+    const_cast<Response&>(con->get_response()) = Response();
+    con->set_uri(websocketpp::uri_ptr());
 }
 
 template <typename Config>

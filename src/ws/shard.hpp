@@ -79,6 +79,7 @@ class BasicShard final : public Shard, private SessionIo, private WriteListener 
     void on_write_done(ClientId client) override;
 
     bool on_validate(websocketpp::connection_hdl hdl);
+    void on_open(websocketpp::connection_hdl hdl);
     void on_close(websocketpp::connection_hdl hdl);
 
     unsigned index_;

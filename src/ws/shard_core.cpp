@@ -109,11 +109,12 @@ Session& ShardCore::admit(Admission admission, AdmittedConnection connection) {
     Session& session = delivery_.add(std::move(created));
     session.connection = std::move(connection.handle);
     session.remote = std::move(connection.remote);
-    session.resource = std::move(connection.resource);
+    session.path = path_of(connection.resource);
     session.since = std::chrono::steady_clock::now();
     if (admission.identity) {
-        session.permissions = std::move(admission.identity->permissions);
-        session.user = std::move(admission.identity->subject);
+        session.identity = std::make_unique<Session::Identity>();
+        session.identity->permissions = std::move(admission.identity->permissions);
+        session.identity->user = std::move(admission.identity->subject);
         if (admission.identity->valid_until) {
             schedule_expiry(session, *admission.identity->valid_until);
         }
@@ -133,9 +134,9 @@ Session& ShardCore::admit(Admission admission, AdmittedConnection connection) {
     delivery_.subscribe(session, admission.filters);
     delivery_.flush();
     spdlog::debug("session {} from {} at {} ({} mode, {} filters{}{})", session.session_id(),
-                  session.remote, path_of(session.resource),
-                  session.protocol() ? "protocol" : "plain", admission.filters.size(),
-                  session.user.empty() ? "" : ", user ", session.user);
+                  session.remote, session.path, session.protocol() ? "protocol" : "plain",
+                  admission.filters.size(), session.user().empty() ? "" : ", user ",
+                  session.user());
     return session;
 }
 
@@ -147,7 +148,7 @@ void ShardCore::opened(ClientId id) {
         io_side_.close(*session, close_going_away, drain_reason);
         return;
     }
-    if (session->expired) {
+    if (session->expired()) {
         session->opened();
         close_expired(*session);
         return;
@@ -155,7 +156,7 @@ void ShardCore::opened(ClientId id) {
     delivery_.opened(*session);
     if (session->state() != SessionState::open) return;  // judged slow before it opened
     session->connect_announced = true;
-    log_connection_open({session->session_id(), session->remote, session->resource},
+    log_connection_open({session->session_id(), session->remote, session->path},
                         session->protocol(), delivery_.router().filters_of(id).size());
     announce("connect", *session);
 }
@@ -165,7 +166,7 @@ void ShardCore::closed(ClientId id, CloseFacts facts) {
         facts.open_for = std::chrono::steady_clock::now() - session->since;
         facts.delivered = session->delivered();
         facts.was_open = session->was_open();
-        log_connection_closed({session->session_id(), session->remote, session->resource}, facts);
+        log_connection_closed({session->session_id(), session->remote, session->path}, facts);
         if (session->connect_announced) announce("disconnect", *session);
         counters_.clients.store(counters_.clients.load(std::memory_order_relaxed) - 1,
                                 std::memory_order_relaxed);
@@ -189,18 +190,19 @@ void ShardCore::on_pong(ClientId id) {
 void ShardCore::schedule_expiry(Session& session,
                                 std::chrono::system_clock::time_point valid_until) {
     const auto left = valid_until - std::chrono::system_clock::now();
-    session.expiry = std::make_unique<boost::asio::steady_timer>(io_);
-    session.expiry->expires_after(
+    auto& expiry = session.identity->expiry;
+    expiry = std::make_unique<boost::asio::steady_timer>(io_);
+    expiry->expires_after(
         std::max(std::chrono::steady_clock::duration::zero(),
                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(left)));
-    session.expiry->async_wait([this, id = session.id()](const boost::system::error_code& error) {
+    expiry->async_wait([this, id = session.id()](const boost::system::error_code& error) {
         if (error) return;  // the client left first
         if (Session* expired = delivery_.find(id)) close_expired(*expired);
     });
 }
 
 void ShardCore::close_expired(Session& session) {
-    session.expired = true;
+    session.identity->expired = true;
     if (session.state() != SessionState::open) return;  // opened() closes it
     spdlog::info("session {}: token expired, closing", session.session_id());
     io_side_.close(session, close_token_expired, close_token_expired_reason);
@@ -247,9 +249,9 @@ void ShardCore::finish_shutdown_if_idle() {
 
 void ShardCore::announce(const char* event, const Session& session) {
     if (!context_.publisher) return;
-    context_.publisher->publish_event(encode_connection_event(
-        event, session.session_id(), session.remote, path_of(session.resource),
-        delivery_.router().filters_of(session.id()), session.user));
+    context_.publisher->publish_event(
+        encode_connection_event(event, session.session_id(), session.remote, session.path,
+                                delivery_.router().filters_of(session.id()), session.user()));
 }
 
 }  // namespace mqttws::ws

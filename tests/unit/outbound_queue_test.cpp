@@ -90,6 +90,20 @@ TEST(OutboundQueue, ABurstBeyondTheBoundIsNotJudgedBeforeAWriteWasTried) {
     EXPECT_EQ(write.size(), 33u);  // one write carries the whole burst (cork)
 }
 
+TEST(OutboundQueue, AWriteCarriesAtMostTheFrameCap) {
+    Session session = open_session({1'000'000, false});
+    Probe kernel;
+    for (int i = 0; i < 150; ++i) ASSERT_EQ(session.send(frame(10), kernel), SendStatus::queued);
+    std::vector<FramePtr> write;
+    std::vector<std::size_t> sizes;
+    while (session.take_write(write)) {
+        sizes.push_back(write.size());
+        session.write_done();
+    }
+    const std::size_t cap = OutboundQueue::max_frames_per_write;
+    EXPECT_EQ(sizes, (std::vector<std::size_t>{cap, cap, 150 - 2 * cap}));
+}
+
 TEST(OutboundQueue, BeyondTheBoundWhileAWriteIsInFlightTheKernelDecides) {
     Session session = open_session();
     Probe kernel;
