@@ -20,6 +20,8 @@ const char* scenario_name(Scenario scenario) {
             return "roundtrip";
         case Scenario::Idle:
             return "idle";
+        case Scenario::Replay:
+            return "replay";
     }
     return "?";
 }
@@ -75,9 +77,26 @@ std::string default_url(Scenario scenario, const std::string& prefix) {
             return "ws://127.0.0.1:8080/ws/" + prefix + "/%23";
         case Scenario::Selective:
             return "ws://127.0.0.1:8080/ws/" + prefix + "/dev/{i}/%23";
+        case Scenario::Replay:
+            return "ws://127.0.0.1:8080/ws/" + prefix + "/retained/%23";
         default:
             return "ws://127.0.0.1:8080/ws";
     }
+}
+
+// Parses ws:// URLs into `out`; the error line names `flag` and the URL.
+std::optional<ParseExit> parse_ws_urls(const std::vector<std::string>& urls, const char* flag,
+                                       std::vector<Endpoint>& out) {
+    for (const auto& url : urls) {
+        auto endpoint = parse_endpoint(url, true);
+        if (!endpoint) {
+            return ParseExit{2, std::string("mwb-bench: ") + flag +
+                                    ": not a ws:// URL on a loopback address with a port: " + url +
+                                    "\n"};
+        }
+        out.push_back(*endpoint);
+    }
+    return std::nullopt;
 }
 
 }  // namespace
@@ -88,12 +107,12 @@ std::variant<BenchOptions, ParseExit> parse_bench_options(int argc, const char* 
         "mwb-bench: WebSocket (or native MQTT) load generator for mqtt-ws-bridge and its peers. "
         "Prints one JSON line per run; never asserts."};
     app.set_version_flag("--version", "mwb-bench 1");
-    const std::map<std::string, Scenario> scenarios{{"fanout", Scenario::Fanout},
-                                                    {"selective", Scenario::Selective},
-                                                    {"targeted", Scenario::Targeted},
-                                                    {"roundtrip", Scenario::Roundtrip},
-                                                    {"idle", Scenario::Idle}};
-    app.add_option("--scenario", options.scenario, "fanout|selective|targeted|roundtrip|idle")
+    const std::map<std::string, Scenario> scenarios{
+        {"fanout", Scenario::Fanout},     {"selective", Scenario::Selective},
+        {"targeted", Scenario::Targeted}, {"roundtrip", Scenario::Roundtrip},
+        {"idle", Scenario::Idle},         {"replay", Scenario::Replay}};
+    app.add_option("--scenario", options.scenario,
+                   "fanout|selective|targeted|roundtrip|idle|replay")
         ->transform(CLI::CheckedTransformer(scenarios, CLI::ignore_case));
     std::vector<std::string> urls;
     app.add_option("--url", urls,
@@ -107,7 +126,8 @@ std::variant<BenchOptions, ParseExit> parse_bench_options(int argc, const char* 
     app.add_option("--native-mqtt-version", options.native_mqtt_version, "3 (3.1.1) or 5")
         ->check(CLI::IsMember({3, 5}))
         ->capture_default_str();
-    app.add_option("--clients", options.clients, "connections")
+    app.add_option("--clients", options.clients,
+                   "connections (replay: the clients replaying, default 1000)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
         ->capture_default_str();
     app.add_option("--rate", options.rate, "messages per second (published; sent in roundtrip)")
@@ -151,6 +171,22 @@ std::variant<BenchOptions, ParseExit> parse_bench_options(int argc, const char* 
     app.add_option("--broker-pid", options.broker_pids, "broker process, reported apart");
     app.add_option("--label", options.label, "copied into the result line");
     app.add_option("--seed", options.seed, "random seed (targets, devices)")->capture_default_str();
+    app.add_option("--retained-topics", options.retained_topics,
+                   "replay: retained topics preloaded and replayed to every client")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10000000}))
+        ->capture_default_str();
+    app.add_option("--live-clients", options.live_clients,
+                   "replay: clients measuring live latency during the replay")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+        ->capture_default_str();
+    std::vector<std::string> live_urls;
+    app.add_option("--live-url", live_urls,
+                   "replay: WebSocket URL of the live clients, repeatable. Default "
+                   "ws://127.0.0.1:8080/ws/<prefix>/live/%23");
+    app.add_option("--replay-timeout", options.replay_timeout_s,
+                   "replay: longest wait, seconds, for the probe and for every client's replay")
+        ->check(CLI::Range(0.1, 3600.0))
+        ->capture_default_str();
 
     try {
         app.parse(argc, argv);
@@ -162,17 +198,14 @@ std::variant<BenchOptions, ParseExit> parse_bench_options(int argc, const char* 
         return ParseExit{2, std::string("mwb-bench: ") + error.what() + "\n"};
     }
 
+    // Replay's own default: a thousand clients reconnecting at once (--clients' help says so).
+    if (options.scenario == Scenario::Replay && app.count("--clients") == 0) options.clients = 1000;
     if (urls.empty()) urls.push_back(default_url(options.scenario, options.topic_prefix));
-    for (const auto& url : urls) {
-        auto endpoint = parse_endpoint(url, true);
-        if (!endpoint) {
-            return ParseExit{2,
-                             "mwb-bench: --url: not a ws:// URL on a loopback address "
-                             "with a port: " +
-                                 url + "\n"};
-        }
-        options.urls.push_back(*endpoint);
+    if (auto error = parse_ws_urls(urls, "--url", options.urls)) return *error;
+    if (live_urls.empty()) {
+        live_urls.push_back("ws://127.0.0.1:8080/ws/" + options.topic_prefix + "/live/%23");
     }
+    if (auto error = parse_ws_urls(live_urls, "--live-url", options.live_urls)) return *error;
     auto mqtt = parse_endpoint(mqtt_url, false);
     if (!mqtt) {
         return ParseExit{2,

@@ -10,7 +10,7 @@
 
 namespace mwb::bench {
 
-enum class Scenario { Fanout, Selective, Targeted, Roundtrip, Idle };
+enum class Scenario { Fanout, Selective, Targeted, Roundtrip, Idle, Replay };
 
 const char* scenario_name(Scenario scenario);
 
@@ -30,7 +30,7 @@ std::string client_path(const std::string& path_template, std::size_t index);
 
 struct BenchOptions {
     Scenario scenario = Scenario::Fanout;
-    std::vector<Endpoint> urls;  // clients spread round-robin
+    std::vector<Endpoint> urls;  // clients spread round-robin (replay: the replaying clients)
     Endpoint mqtt;               // the broker the publisher (and native subscribers) use
     bool native = false;         // subscribers are MQTT clients of the broker, not WebSocket
     int native_mqtt_version = 5;
@@ -51,6 +51,12 @@ struct BenchOptions {
     std::vector<int> broker_pids;
     std::string label;
     std::uint64_t seed = 1;
+    // replay: R retained topics replayed to --clients reconnecting at once, while
+    // live_clients on live_urls measure the latency of a live stream at --rate.
+    std::uint64_t retained_topics = 100000;
+    std::size_t live_clients = 100;
+    std::vector<Endpoint> live_urls;
+    double replay_timeout_s = 120;  // longest wait for a probe or for the whole replay
 };
 
 // Parses argv; on --help the variant holds the help text and exit code 0, on a bad value

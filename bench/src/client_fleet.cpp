@@ -238,7 +238,7 @@ std::size_t ClientFleet::consume_ws(std::size_t index, std::string_view data,
         switch (frame.opcode) {
             case WsOpcode::Text:
             case WsOpcode::Binary:
-                on_payload(client, frame.payload, now_ns);
+                on_payload(index, frame.payload, now_ns);
                 break;
             case WsOpcode::Ping: {
                 std::string pong;
@@ -272,7 +272,7 @@ std::size_t ClientFleet::consume_mqtt(std::size_t index, std::string_view data,
         offset += packet.consumed;
         if (packet.type == MqttPacketType::Publish) {
             const PublishView publish = read_mqtt_publish(packet.body, packet.flags, version);
-            if (publish.valid) on_payload(client, publish.payload, now_ns);
+            if (publish.valid) on_payload(index, publish.payload, now_ns);
         } else if (packet.type == MqttPacketType::Connack) {
             if (packet.body.size() < 2 || packet.body[1] != 0) {
                 fail(index, "CONNACK refused");
@@ -286,8 +286,13 @@ std::size_t ClientFleet::consume_mqtt(std::size_t index, std::string_view data,
     return offset;
 }
 
-void ClientFleet::on_payload(Client& client, std::string_view payload, std::uint64_t now_ns) {
+void ClientFleet::on_payload(std::size_t index, std::string_view payload, std::uint64_t now_ns) {
     ++frames_received_;
+    if (replay_ != nullptr) {
+        replay_->record(index, payload, now_ns);
+        return;
+    }
+    Client& client = clients_[index];
     const auto stamp = decode_stamp(payload);
     if (!stamp) {
         ++unparsed_;

@@ -2,7 +2,8 @@
 // subscribers of a broker), non-blocking sockets spread over 127.0.0.x source addresses.
 // One read per readable event takes every frame queued, so the cost per message is a
 // frame header parse, a stamp decode and a histogram bump. In roundtrip mode the loop is
-// also the sender: each message leaves from the next client in turn.
+// also the sender: each message leaves from the next client in turn. In replay mode every
+// frame goes to a ReplayProgress instead of the latency and delivery counts.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include "latency_histogram.hpp"
 #include "measure_window.hpp"
 #include "rate_schedule.hpp"
+#include "replay_progress.hpp"
 
 namespace mwb::bench {
 
@@ -43,6 +45,9 @@ class ClientFleet {
     void run(const std::function<bool(std::uint64_t)>& done);
     // The roundtrip sender: run() also sends at --rate from the open clients in turn.
     void enable_sending() { sending_ = true; }
+    // Replay: before connect_all(), hands every frame to `progress` (client i is index i);
+    // the MeasureWindow is then unused.
+    void count_replay(ReplayProgress& progress) { replay_ = &progress; }
 
     const TallyCounts& counts() const { return counts_; }
     const LatencyHistogram& histogram() const { return histogram_; }
@@ -69,7 +74,7 @@ class ClientFleet {
     void on_readable(std::size_t index, std::uint64_t now_ns);
     std::size_t consume_ws(std::size_t index, std::string_view data, std::uint64_t now_ns);
     std::size_t consume_mqtt(std::size_t index, std::string_view data, std::uint64_t now_ns);
-    void on_payload(Client& client, std::string_view payload, std::uint64_t now_ns);
+    void on_payload(std::size_t index, std::string_view payload, std::uint64_t now_ns);
     void mark_open(std::size_t index);
     void fail(std::size_t index, const std::string& why);
     void close_client(std::size_t index);
@@ -93,6 +98,7 @@ class ClientFleet {
     std::uint64_t frames_received_ = 0;
     std::uint64_t unparsed_ = 0;
     std::uint64_t closed_by_peer_ = 0;
+    ReplayProgress* replay_ = nullptr;
 
     bool sending_ = false;
     std::uint64_t send_sequence_ = 0;

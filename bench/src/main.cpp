@@ -13,6 +13,7 @@
 #include "mono_clock.hpp"
 #include "proc_stats.hpp"
 #include "rate_publisher.hpp"
+#include "replay_scenario.hpp"
 
 namespace mwb::bench {
 namespace {
@@ -54,7 +55,10 @@ double per(double numerator, double denominator) {
 }
 
 int run(const BenchOptions& options) {
-    raise_fd_limit(options.clients);
+    // Replay also opens its live clients and one probe per bridge.
+    raise_fd_limit(options.scenario == Scenario::Replay
+                       ? options.clients + options.live_clients + options.urls.size()
+                       : options.clients);
     JsonLine line;
     line.add("tool", "mwb-bench")
         .add("label", options.label)
@@ -63,6 +67,19 @@ int run(const BenchOptions& options) {
         .add("clients", static_cast<std::uint64_t>(options.clients))
         .add("payload_bytes", static_cast<std::uint64_t>(options.payload_size))
         .add("offered_rate", options.rate, 1);
+
+    const auto finish = [&](bool ok, const std::string& error) {
+        // Other work on the machine shows in latency first: keep it beside the numbers.
+        line.add("loadavg_1m", read_loadavg_1m(), 2);
+        line.add("ok", ok);
+        if (!error.empty()) line.add("error", error);
+        std::cout << line.str() << std::endl;
+        return 0;
+    };
+    if (options.scenario == Scenario::Replay) {
+        const ScenarioOutcome outcome = run_replay(options, line);
+        return finish(outcome.ok, outcome.error);
+    }
 
     MeasureWindow window;
     ClientFleet fleet(options, window);
@@ -74,14 +91,6 @@ int run(const BenchOptions& options) {
         .add("connects_per_s", per(static_cast<double>(connected.opened), connected.seconds), 0);
     if (!connected.first_error.empty()) line.add("connect_error", connected.first_error);
 
-    const auto finish = [&](bool ok, const std::string& error) {
-        // Other work on the machine shows in latency first: keep it beside the numbers.
-        line.add("loadavg_1m", read_loadavg_1m(), 2);
-        line.add("ok", ok);
-        if (!error.empty()) line.add("error", error);
-        std::cout << line.str() << std::endl;
-        return 0;
-    };
     if (connected.opened == 0) return finish(false, "no client connected");
 
     if (options.scenario == Scenario::Idle) {

@@ -115,6 +115,17 @@ void append_mqtt_publish(std::string& out, std::string_view topic, std::string_v
     out.append(payload);
 }
 
+void append_mqtt_retained_publish(std::string& out, std::string_view topic,
+                                  std::string_view payload, MqttVersion version) {
+    const std::size_t start = out.size();
+    append_mqtt_publish(out, topic, payload, version);
+    out[start] = static_cast<char>(out[start] | 0x01);  // RETAIN, bit 0 of the first byte
+}
+
+std::string mqtt_pingreq() {
+    return std::string("\xC0\x00", 2);
+}
+
 std::string mqtt_disconnect() {
     return std::string("\xE0\x00", 2);
 }

@@ -36,6 +36,12 @@ std::string mqtt_subscribe(std::uint16_t packet_id, std::string_view filter, Mqt
 void append_mqtt_publish(std::string& out, std::string_view topic, std::string_view payload,
                          MqttVersion version, const UserProperties& user_properties = {},
                          std::string_view response_topic = {});
+// Appends one QoS 0 PUBLISH with the retain flag: the broker keeps it as the topic's
+// state, and an empty payload deletes that state.
+void append_mqtt_retained_publish(std::string& out, std::string_view topic,
+                                  std::string_view payload, MqttVersion version);
+// The broker answers PINGRESP after every packet sent before it on the connection.
+std::string mqtt_pingreq();
 std::string mqtt_disconnect();
 
 enum class PacketStatus { Incomplete, Complete, Invalid };

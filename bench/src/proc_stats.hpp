@@ -23,5 +23,7 @@ std::optional<unsigned long long> status_rss_kib(std::string_view status_text);
 
 // CPU seconds of the calling thread.
 double thread_cpu_s();
+// CPU seconds of this whole process (every thread).
+double process_cpu_s();
 
 }  // namespace mwb::bench

@@ -13,6 +13,13 @@
 #include "tcp_socket.hpp"
 
 namespace mwb::bench {
+namespace {
+
+// Replay's live stream spreads over this many topics, as a handful of devices would, so
+// it is not one hot topic; none is retained, so none adds to the replay.
+constexpr std::uint64_t kLiveTopics = 100;
+
+}  // namespace
 
 RatePublisher::RatePublisher(const BenchOptions& options, std::vector<std::string> targets,
                              std::size_t devices, MeasureWindow& window)
@@ -57,6 +64,10 @@ void RatePublisher::append_message(std::string& out, std::uint64_t sequence, std
                                 {{options_.session_property, target}});
             break;
         }
+        case Scenario::Replay:
+            append_mqtt_publish(out, prefix + "/live/" + std::to_string(sequence % kLiveTopics),
+                                payload_, MqttVersion::V5);
+            break;
         default:
             append_mqtt_publish(out, prefix + "/load", payload_, MqttVersion::V5);
     }
@@ -65,7 +76,9 @@ void RatePublisher::append_message(std::string& out, std::uint64_t sequence, std
 void RatePublisher::run() {
     const double cpu_start = thread_cpu_s();
     const std::uint64_t start = mono_now_ns();
-    WindowTracker tracker(window_, start, options_.warmup_s, options_.duration_s);
+    WindowTracker tracker =
+        window_on_request_ ? WindowTracker::on_request(window_)
+                           : WindowTracker(window_, start, options_.warmup_s, options_.duration_s);
     // At most 50 ms worth of messages in one burst after a stall.
     RateSchedule schedule(
         options_.rate, start,

@@ -1,6 +1,6 @@
-// The MQTT side of fanout, selective and targeted: one raw MQTT 5 connection publishing
-// QoS 0 at a steady rate from its own thread, many PUBLISH packets per write. It opens
-// and closes the measure window.
+// The MQTT side of fanout, selective, targeted and replay's live stream: one raw MQTT 5
+// connection publishing QoS 0 at a steady rate from its own thread, many PUBLISH packets
+// per write. It opens and closes the measure window (on its clock, or on request).
 #pragma once
 
 #include <cstdint>
@@ -24,6 +24,9 @@ class RatePublisher {
     RatePublisher& operator=(const RatePublisher&) = delete;
 
     bool connect(std::string& error);
+    // Before start(): the window opens and closes when MeasureWindow's open_requested and
+    // close_requested are set, instead of after --warmup and --duration.
+    void window_on_request() { window_on_request_ = true; }
     void start();
     void join();
 
@@ -46,6 +49,7 @@ class RatePublisher {
     std::uint64_t sent_ = 0;
     double cpu_s_ = 0;
     double late_s_ = 0;  // longest time the schedule ran behind
+    bool window_on_request_ = false;
 };
 
 }  // namespace mwb::bench

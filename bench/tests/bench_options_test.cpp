@@ -38,6 +38,35 @@ TEST(BenchOptions, ReadsScenarioLoadAndRepeatedFlags) {
     EXPECT_EQ(options.bridge_pids, (std::vector<int>{10, 11}));
 }
 
+TEST(BenchOptions, ReplayDefaultsToAThousandClientsOnRetainedAndLiveUrls) {
+    const auto parsed = parse({"--scenario", "replay", "--topic-prefix", "b"});
+    ASSERT_TRUE(std::holds_alternative<BenchOptions>(parsed));
+    const auto& options = std::get<BenchOptions>(parsed);
+    EXPECT_EQ(options.scenario, Scenario::Replay);
+    EXPECT_EQ(options.clients, 1000u);
+    EXPECT_EQ(options.retained_topics, 100000u);
+    EXPECT_EQ(options.live_clients, 100u);
+    ASSERT_EQ(options.urls.size(), 1u);
+    EXPECT_EQ(options.urls[0].path, "/ws/b/retained/%23");
+    ASSERT_EQ(options.live_urls.size(), 1u);
+    EXPECT_EQ(options.live_urls[0].path, "/ws/b/live/%23");
+}
+
+TEST(BenchOptions, ReplayTakesItsLoadAndUrls) {
+    const auto parsed =
+        parse({"--scenario", "replay", "--clients", "50", "--retained-topics", "10000",
+               "--live-clients", "7", "--live-url", "ws://127.0.0.1:9001/ws/l/%23", "--url",
+               "ws://127.0.0.1:9001/ws/r/%23", "--replay-timeout", "30"});
+    ASSERT_TRUE(std::holds_alternative<BenchOptions>(parsed));
+    const auto& options = std::get<BenchOptions>(parsed);
+    EXPECT_EQ(options.clients, 50u);
+    EXPECT_EQ(options.retained_topics, 10000u);
+    EXPECT_EQ(options.live_clients, 7u);
+    EXPECT_EQ(options.live_urls[0].port, 9001);
+    EXPECT_EQ(options.urls[0].path, "/ws/r/%23");
+    EXPECT_DOUBLE_EQ(options.replay_timeout_s, 30);
+}
+
 TEST(BenchOptions, RefusesNonLoopbackAndBadValuesWithExitCode2) {
     for (const auto& args :
          std::vector<std::vector<const char*>>{{"--url", "ws://192.168.1.1:8080/ws"},
@@ -45,7 +74,10 @@ TEST(BenchOptions, RefusesNonLoopbackAndBadValuesWithExitCode2) {
                                                {"--mqtt", "tcp://10.0.0.1:1883"},
                                                {"--scenario", "flood"},
                                                {"--clients", "0"},
-                                               {"--native", "--scenario", "targeted"}}) {
+                                               {"--native", "--scenario", "targeted"},
+                                               {"--native", "--scenario", "replay"},
+                                               {"--live-url", "ws://10.0.0.1:8080/ws"},
+                                               {"--retained-topics", "0"}}) {
         const auto parsed = parse(args);
         ASSERT_TRUE(std::holds_alternative<ParseExit>(parsed)) << args[0];
         EXPECT_EQ(std::get<ParseExit>(parsed).code, 2) << args[0];

@@ -32,6 +32,32 @@ TEST(MqttCodec, PublishV5RoundTripsWithProperties) {
     EXPECT_EQ(publish.response_topic, "reply/x");
 }
 
+TEST(MqttCodec, RetainedPublishSetsOnlyTheRetainFlag) {
+    std::string out = "x";  // appended after what is there
+    append_mqtt_retained_publish(out, "t", "p", MqttVersion::V5);
+    EXPECT_EQ(out, std::string("x\x31\x05\x00\x01t\x00p", 8));
+    const PacketView packet = split_mqtt_packet(std::string_view(out).substr(1));
+    ASSERT_EQ(packet.status, PacketStatus::Complete);
+    EXPECT_EQ(packet.type, MqttPacketType::Publish);
+    EXPECT_EQ(packet.flags, 0x01);
+    const PublishView publish = read_mqtt_publish(packet.body, packet.flags, MqttVersion::V5);
+    ASSERT_TRUE(publish.valid);
+    EXPECT_EQ(publish.payload, "p");
+}
+
+TEST(MqttCodec, EmptyRetainedPublishDeletes) {
+    std::string out;
+    append_mqtt_retained_publish(out, "t", "", MqttVersion::V311);
+    EXPECT_EQ(out, std::string("\x31\x03\x00\x01t", 5));
+}
+
+TEST(MqttCodec, Pingreq) {
+    const PacketView packet = split_mqtt_packet(mqtt_pingreq());
+    ASSERT_EQ(packet.status, PacketStatus::Complete);
+    EXPECT_EQ(packet.type, MqttPacketType::Pingreq);
+    EXPECT_EQ(packet.consumed, 2u);
+}
+
 TEST(MqttCodec, PublishV311HasNoProperties) {
     std::string out;
     append_mqtt_publish(out, "t", "p", MqttVersion::V311, {{"ignored", "x"}});

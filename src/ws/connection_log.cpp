@@ -1,3 +1,4 @@
+// Role: logging (see connection_log.hpp).
 #include "ws/connection_log.hpp"
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// The log lines of a WebSocket connection's life, at info: open, close,
+// Role: logging. The log lines of a WebSocket connection's life, at info: open, close,
 // refusal. Each names the session, the peer and the path, never the query
 // string (it may carry credentials) nor a payload.
 #pragma once

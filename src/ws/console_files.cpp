@@ -1,3 +1,4 @@
+// Role: web console (see console_files.hpp).
 #include "ws/console_files.hpp"
 
 #include <spdlog/spdlog.h>

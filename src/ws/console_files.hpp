@@ -1,4 +1,4 @@
-// Finds the web console's folder and reads its files into memory, once, at
+// Role: web console. Finds the web console's folder and reads its files into memory, once, at
 // start (--no-console, --console-dir). Says in the log where the console is
 // served from, or why it is off.
 #pragma once

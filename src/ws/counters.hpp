@@ -1,4 +1,4 @@
-// What the WebSocket side counts. Each shard writes only its own Counters
+// Role: metrics. What the WebSocket side counts. Each shard writes only its own Counters
 // (relaxed atomics: no lock and no shared cache line per delivery), and
 // WsServer one more for what it routes on the MQTT thread; /metrics sums them.
 #pragma once

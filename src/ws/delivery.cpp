@@ -1,3 +1,4 @@
+// Role: delivery (see delivery.hpp).
 #include "ws/delivery.hpp"
 
 #include <spdlog/spdlog.h>

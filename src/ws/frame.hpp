@@ -1,4 +1,4 @@
-// A WebSocket frame as the bridge sends it: a prepared (already framed)
+// Role: frames. A WebSocket frame as the bridge sends it: a prepared (already framed)
 // websocketpp message, built once and shared by every recipient.
 #pragma once
 

@@ -1,3 +1,4 @@
+// Role: handshake (see handshake.hpp).
 #include "ws/handshake.hpp"
 
 #include <algorithm>

@@ -1,3 +1,4 @@
+// Role: HTTP endpoints (see http_endpoints.hpp).
 #include "ws/http_endpoints.hpp"
 
 #include <chrono>

@@ -1,4 +1,4 @@
-// The plain-HTTP endpoints beside the WebSocket path: /healthz (always
+// Role: HTTP endpoints. The plain-HTTP endpoints beside the WebSocket path: /healthz (always
 // open, for probes) and /metrics (optionally behind --http-admin-token).
 // Built as values here; the shard only copies them onto the connection.
 #pragma once

@@ -1,3 +1,4 @@
+// Role: frames (see outbound_message.hpp).
 #include "ws/outbound_message.hpp"
 
 #include "mqttws/envelope_encoder.hpp"

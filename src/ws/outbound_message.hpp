@@ -1,4 +1,4 @@
-// One broker message on its way to clients: the decoded msg, its topic split
+// Role: frames. One broker message on its way to clients: the decoded msg, its topic split
 // once for every shard, and its wire frames, each built at most once (on
 // first use, by whichever shard needs it first) and then shared by every
 // recipient on every shard.

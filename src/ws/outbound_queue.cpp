@@ -1,3 +1,4 @@
+// Role: flow control (see outbound_queue.hpp).
 #include "ws/outbound_queue.hpp"
 
 #include <utility>

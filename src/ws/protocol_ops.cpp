@@ -1,3 +1,4 @@
+// Role: protocol ops (see protocol_ops.hpp).
 #include "ws/protocol_ops.hpp"
 
 #include <spdlog/spdlog.h>

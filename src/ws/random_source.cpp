@@ -1,3 +1,4 @@
+// Role: session ids (see random_source.hpp).
 #include "ws/random_source.hpp"
 
 #include <sys/random.h>

@@ -1,4 +1,4 @@
-// Cryptographically secure random bytes from the kernel (getrandom), read in
+// Role: session ids. Cryptographically secure random bytes from the kernel (getrandom), read in
 // blocks so a session id does not cost a syscall. One per shard thread.
 #pragma once
 

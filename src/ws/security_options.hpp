@@ -1,4 +1,4 @@
-// Who may connect and over what: the WebSocket side's share of --auth,
+// Role: configuration. Who may connect and over what: the WebSocket side's share of --auth,
 // --allowed-origin and --tls-*.
 #pragma once
 

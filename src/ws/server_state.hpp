@@ -1,4 +1,4 @@
-// State every shard reads and a few write: the broker link (for /healthz
+// Role: server state. State every shard reads and a few write: the broker link (for /healthz
 // and status frames) and the connection count behind --max-connections.
 #pragma once
 

@@ -1,3 +1,4 @@
+// Role: session (see session.hpp).
 #include "ws/session.hpp"
 
 #include <utility>

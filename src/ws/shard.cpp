@@ -1,3 +1,4 @@
+// Role: websocketpp glue (see shard.hpp).
 #include "ws/shard.hpp"
 
 #include <poll.h>

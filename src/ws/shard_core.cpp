@@ -1,3 +1,4 @@
+// Role: shard core (see shard_core.hpp).
 #include "ws/shard_core.hpp"
 
 #include <spdlog/spdlog.h>

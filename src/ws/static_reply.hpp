@@ -1,4 +1,4 @@
-// Writes a StaticResponse (the web console's files) into a websocketpp HTTP
+// Role: web console. Writes a StaticResponse (the web console's files) into a websocketpp HTTP
 // connection; a template so it fits any endpoint configuration.
 #pragma once
 

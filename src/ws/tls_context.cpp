@@ -1,3 +1,4 @@
+// Role: TLS (see tls_context.hpp).
 #include "ws/tls_context.hpp"
 
 #include <openssl/err.h>

@@ -1,4 +1,4 @@
-// The server's TLS settings (--tls-cert, --tls-key, --tls-ca) as an OpenSSL
+// Role: TLS. The server's TLS settings (--tls-cert, --tls-key, --tls-ca) as an OpenSSL
 // context that can be replaced while connections are open: each new
 // handshake switches to the current context in its ClientHello callback, and
 // a connection keeps the one it shook hands with, so a reload (SIGHUP) never

@@ -132,7 +132,14 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
                 frames_in_flight_ = false;
                 in_flight_frames_.clear();
                 async_buffers_.clear();
-                if (ec) return;  // the socket is broken: websocketpp's read fails too
+                if (ec) {
+                    // The socket is broken (or shut down by websocketpp): its
+                    // read fails too. Drop websocketpp's waiting write: its
+                    // handler holds the connection, which holds the handler.
+                    deferred_handler_ = nullptr;
+                    deferred_.clear();
+                    return;
+                }
                 if (deferred_handler_) {
                     // websocketpp asked meanwhile (e.g. a pong or its close).
                     write_handler handler = std::move(deferred_handler_);

@@ -1,4 +1,4 @@
-// What the WebSocket side needs from the configuration.
+// Role: configuration. What the WebSocket side needs from the configuration.
 #pragma once
 
 #include <chrono>

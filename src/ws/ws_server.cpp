@@ -1,3 +1,4 @@
+// Role: server (see ws_server.hpp).
 #include "ws/ws_server.hpp"
 
 #include <websocketpp/common/network.hpp>

@@ -1,4 +1,4 @@
-// The WebSocket side as a whole: N shards, one thread each. Called from the
+// Role: server. The WebSocket side as a whole: N shards, one thread each. Called from the
 // MQTT callback thread to hand messages over; never blocks it.
 #pragma once
 

@@ -1,0 +1,195 @@
+// Delivery without sockets: a fake SessionIo records every write, and the
+// test decides whether the kernel took it at once or later.
+#include "ws/delivery.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mqttws::ws {
+namespace {
+
+class FakeIo : public SessionIo {
+  public:
+    bool write(Session& session, const std::vector<FramePtr>& frames) override {
+        auto& log = writes[session.id()];
+        log.emplace_back();
+        for (const auto& frame : frames) log.back().push_back(frame->get_payload());
+        return takes_at_once;
+    }
+    void continue_later(Session& session) override { continued.push_back(session.id()); }
+    bool kernel_has_room(const Session&) override { return room; }
+    void close(Session& session, std::uint16_t code, const std::string&) override {
+        closed[session.id()] = code;
+    }
+    bool ping(Session&) override { return true; }
+
+    bool takes_at_once = true;
+    bool room = false;
+    std::map<ClientId, std::vector<std::vector<std::string>>> writes;  // per session, per write
+    std::vector<ClientId> continued;
+    std::map<ClientId, std::uint16_t> closed;
+};
+
+OutboundMessagePtr message(std::string topic, std::string payload, bool retain = false) {
+    auto msg = std::make_shared<Message>();
+    msg->mqtt_topic = topic;
+    msg->topic = std::move(topic);
+    msg->payload = std::move(payload);
+    msg->kind = PayloadKind::string;
+    msg->retain = retain;
+    return std::make_shared<const OutboundMessage>(std::move(msg));
+}
+
+class DeliveryTest : public ::testing::Test {
+  protected:
+    DeliveryTest() { options.max_buffered_bytes = 10'000; }
+
+    Session& open_client(ClientId id, std::vector<std::string> filters) {
+        Session& session = delivery.add(std::make_unique<Session>(
+            id, "S" + std::to_string(id), false, WireForm::payload,
+            FlowLimits{options.max_buffered_bytes, options.slow_client_drop}));
+        delivery.subscribe(session, filters);
+        delivery.flush();
+        delivery.opened(session);
+        return session;
+    }
+
+    std::vector<std::string> all_written(ClientId id) {
+        std::vector<std::string> out;
+        for (const auto& write : io.writes[id]) out.insert(out.end(), write.begin(), write.end());
+        return out;
+    }
+
+    WsOptions options;
+    Counters counters;
+    FakeIo io;
+    Delivery delivery{options, counters, io};
+};
+
+TEST_F(DeliveryTest, APassWritesEachSessionOnceWithEverythingItGot) {
+    open_client(1, {"a/#"});
+    open_client(2, {"a/b"});
+    delivery.start_pass();
+    delivery.deliver(message("a/b", "one"));
+    delivery.deliver(message("a/c", "two"));
+    delivery.deliver(message("a/b", "three"));
+    EXPECT_TRUE(io.writes[1].empty());  // nothing before the end of the pass
+    delivery.flush();
+    ASSERT_EQ(io.writes[1].size(), 1u);
+    EXPECT_EQ(io.writes[1][0], (std::vector<std::string>{"one", "two", "three"}));
+    ASSERT_EQ(io.writes[2].size(), 1u);
+    EXPECT_EQ(io.writes[2][0], (std::vector<std::string>{"one", "three"}));
+    EXPECT_EQ(counters.deliveries.load(), 5u);
+}
+
+TEST_F(DeliveryTest, FramesQueuedWhileAWriteIsInFlightGoWhenItCompletes) {
+    open_client(1, {"#"});
+    io.takes_at_once = false;
+    delivery.deliver(message("t", "first"));
+    delivery.flush();
+    delivery.deliver(message("t", "second"));
+    delivery.deliver(message("t", "third"));
+    delivery.flush();
+    ASSERT_EQ(io.writes[1].size(), 1u);  // still in flight
+    delivery.write_done(1);
+    ASSERT_EQ(io.writes[1].size(), 2u);
+    EXPECT_EQ(io.writes[1][1], (std::vector<std::string>{"second", "third"}));
+}
+
+TEST_F(DeliveryTest, ABurstBeyondTheBoundIsWrittenAtOnceAndNobodyIsClosed) {
+    open_client(1, {"#"});
+    const std::string payload(3'000, 'x');
+    for (int i = 0; i < 8; ++i) delivery.deliver(message("t", payload));
+    // Past the bound with nothing in flight, the session was written
+    // mid-pass rather than judged.
+    EXPECT_GE(io.writes[1].size(), 1u);
+    delivery.flush();
+    EXPECT_EQ(all_written(1).size(), 8u);
+    EXPECT_TRUE(io.closed.empty());
+    EXPECT_EQ(counters.closed_slow.load(), 0u);
+}
+
+TEST_F(DeliveryTest, AClientWhoseSocketTakesNothingIsClosedWith1008) {
+    open_client(1, {"#"});
+    open_client(2, {"#"});
+    io.takes_at_once = false;  // writes never complete; kernel has no room
+    const std::string payload(3'000, 'x');
+    for (int i = 0; i < 10; ++i) {
+        delivery.deliver(message("t", payload));
+        delivery.flush();
+        if (i == 0) delivery.write_done(2);  // client 2 keeps reading
+        if (i > 0) delivery.write_done(2);
+    }
+    ASSERT_EQ(io.closed.count(1), 1u);
+    EXPECT_EQ(io.closed[1], 1008);
+    EXPECT_EQ(io.closed.count(2), 0u);
+    EXPECT_EQ(all_written(2).size(), 10u);
+    EXPECT_EQ(counters.closed_slow.load(), 1u);
+}
+
+TEST_F(DeliveryTest, RetainedStateIsReplayedBeforeLiveMessagesAndNotTwice) {
+    // 20 retained messages of 1,000 bytes: more than one write (half the
+    // bound each), so the replay is still running when the updates come.
+    auto padded = [](std::string text) { return text + std::string(1'000 - text.size(), '.'); };
+    for (int i = 10; i < 30; ++i) {
+        delivery.deliver(
+            message("r/" + std::to_string(i), padded("old" + std::to_string(i)), true));
+    }
+    delivery.flush();
+    io.takes_at_once = false;
+    Session& session = delivery.add(std::make_unique<Session>(
+        1, "S1", false, WireForm::payload, FlowLimits{options.max_buffered_bytes, false}));
+    delivery.subscribe(session, {"r/#"});
+    delivery.opened(session);  // the first write: part of the replay
+    ASSERT_EQ(io.writes[1].size(), 1u);
+    ASSERT_LT(io.writes[1][0].size(), 20u);
+    delivery.deliver(message("r/12", padded("new12"), true));  // already replayed
+    delivery.deliver(message("r/25", padded("new25"), true));  // not yet: skipped there
+    delivery.deliver(message("r/live", padded("live")));
+    delivery.flush();
+    for (int i = 0; i < 20 && io.writes[1].size() > static_cast<std::size_t>(i); ++i) {
+        delivery.write_done(1);
+    }
+    std::vector<std::string> got;
+    for (const auto& frame : all_written(1)) got.push_back(frame.substr(0, frame.find('.')));
+    std::vector<std::string> expected;
+    for (int i = 10; i < 30; ++i) {
+        if (i != 25) expected.push_back("old" + std::to_string(i));
+    }
+    expected.insert(expected.end(), {"new12", "new25", "live"});
+    EXPECT_EQ(got, expected);
+}
+
+TEST_F(DeliveryTest, ATargetedMessageOutsideTheSessionsPermissionsIsDropped) {
+    Session& session = open_client(1, {});
+    session.identity = std::make_unique<Session::Identity>();
+    session.identity->permissions.subscribe = {"mine/#"};
+    auto msg = std::make_shared<Message>();
+    msg->topic = msg->mqtt_topic = "other/secret";
+    msg->payload = "x";
+    msg->target_session = "S1";
+    delivery.deliver(std::make_shared<const OutboundMessage>(msg));
+    delivery.flush();
+    EXPECT_TRUE(all_written(1).empty());
+    EXPECT_EQ(counters.dropped_acl.load(), 1u);
+
+    auto unknown = std::make_shared<Message>(*msg);
+    unknown->target_session = "nobody";
+    delivery.deliver(std::make_shared<const OutboundMessage>(unknown));
+    EXPECT_EQ(counters.dropped_unknown_session.load(), 1u);
+}
+
+TEST_F(DeliveryTest, ARemovedSessionIsNotFlushed) {
+    open_client(1, {"#"});
+    delivery.deliver(message("t", "x"));
+    delivery.remove(1);
+    delivery.flush();
+    EXPECT_TRUE(io.writes[1].empty());
+}
+
+}  // namespace
+}  // namespace mqttws::ws
