@@ -366,7 +366,7 @@ CommandLine parse_command_line(int argc, char** argv) {
     add("--threads", raw.threads, "Delivery threads (default: number of cores)")
         ->check(CLI::Range(1u, max_shards));
     add("--max-buffered-bytes", raw.max_buffered_bytes,
-        "Bytes queued for one client before it is closed as slow")
+        "Bytes a client may leave unsent after a write was tried before it is slow")
         ->capture_default_str();
     add("--max-message-size", raw.max_message_size, "Largest frame a client may send")
         ->capture_default_str();

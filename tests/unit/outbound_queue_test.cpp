@@ -238,6 +238,25 @@ TEST(OutboundQueue, FramesBehindAReplayAreHeldToTheBoundWhateverTheKernelSays) {
     EXPECT_EQ(kernel.asked, 0);
 }
 
+TEST(OutboundQueue, AReplayedFrameLargerThanTheBoundStillGoesOut) {
+    // The web console's case: one retained message of 900 KB, framed bigger
+    // than the 1 MiB default bound, behind the welcome frame.
+    Session session = open_session({limit, false}, true);
+    Probe kernel;
+    int pulled = 0;
+    ASSERT_EQ(session.send(frame(50, 'w'), kernel), SendStatus::queued);
+    session.send_later(std::make_unique<CountingSource>(1, 3 * limit, &pulled));
+    ASSERT_EQ(session.send(frame(50, 'L'), kernel), SendStatus::queued);
+    std::vector<std::string> received;
+    std::vector<FramePtr> write;
+    while (session.take_write(write)) {
+        for (const auto& f : write) received.push_back(text_of(f).substr(0, 2));
+        session.write_done();
+    }
+    EXPECT_EQ(received, (std::vector<std::string>{"ww", "r1", "LL"}));
+    EXPECT_EQ(session.state(), SessionState::open);
+}
+
 TEST(OutboundQueue, ClosingForgetsEverythingQueued) {
     Session session = open_session();
     Probe kernel;
