@@ -4,11 +4,16 @@
 log() { echo "$(basename "$0"): $*" >&2; }
 
 PIDS=()
+# Stops one process this script started and forgets it, so the exit trap never signals a
+# PID the system may have given to someone else since.
 stop_pid() {
-  local pid=$1
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
+  local pid=$1 kept=() p
+  if kill -TERM "$pid" 2>/dev/null; then
+    for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+  fi
+  for p in "${PIDS[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
+  PIDS=("${kept[@]}")
 }
 cleanup() {
   local pid

@@ -11,7 +11,12 @@ import json
 import math
 import sys
 
-PEERS = ["bridge", "node-red", "mosquitto"]
+# Every peer compare.sh may run, in the order each load visits them.
+PEERS = ["bridge-before", "bridge", "floor", "node-red", "mosquitto"]
+# Peers with capacity sweeps (and plots).
+SWEPT_PEERS = ["bridge", "node-red", "mosquitto"]
+# bridge ÷ each of these, at the target loads.
+RATIO_PEERS = ["node-red", "mosquitto", "floor", "bridge-before"]
 CAPACITY_P99_US = 50_000
 
 
@@ -42,6 +47,14 @@ def fmt(value, digits=1):
 def one(r):
     if "scenario" not in r:
         return f"  FAILED: {r.get('error')}"
+    if r["scenario"] == "replay":
+        line = (f"  {r.get('peer')} replay {r.get('retained_topics')} topics x {r['clients']} clients: "
+                f"drained in {fmt(r.get('replay_drain_s'), 2)} s, "
+                f"{fmt(r.get('replay_frames_per_s'))} frames/s, "
+                f"live p99 {fmt(ms(r.get('live_latency_p99_us')), 2)} ms lost {fmt(r.get('live_lost'))}, "
+                f"RSS {fmt(mib(r.get('bridge_rss_before_kib')))} -> peak "
+                f"{fmt(mib(r.get('bridge_rss_peak_kib')))} MiB")
+        return line if r.get("ok") else f"{line} FAILED: {r.get('error')}"
     if r["scenario"] == "idle":
         return (f"  {r.get('peer')} idle {r['clients_connected']} conns: "
                 f"{fmt(r.get('bridge_rss_per_conn_bytes'))} B/conn, {fmt(r['connects_per_s'])} conn/s")
@@ -50,6 +63,14 @@ def one(r):
             f"p50 {fmt(r['latency_p50_us'] / 1000, 2)} ms p99 {fmt(r['latency_p99_us'] / 1000, 2)} ms "
             f"cpu {fmt(r['bridge_cpu_us_per_delivery'], 2)} us/delivery "
             f"(generator {fmt(r['generator_cpu_us_per_msg'], 2)} us/msg, load {fmt(r.get('loadavg_1m'), 1)})")
+
+
+def ms(us):
+    return None if us is None else us / 1000
+
+
+def mib(kib):
+    return None if kib is None else kib / 1024
 
 
 def find(results, peer, label, clients=None, rate=None, scenario=None):
@@ -66,6 +87,10 @@ def ratio(a, b):
     if a is None or b is None or not b:
         return None
     return a / b
+
+
+def times(value):
+    return "–" if value is None else f"{value:.2f}×"
 
 
 def capacity(results, peer, clients, refuse=failed):
@@ -86,6 +111,7 @@ def table(results):
     out.append("| load | peer | deliveries/s | lost | p50 ms | p99 ms | p99.9 ms | CPU µs/delivery | "
                "peer RSS MiB | generator µs/msg |")
     out.append("|---|---|---|---|---|---|---|---|---|---|")
+    ratio_rows = []
     for clients, rate in ((1000, 50.0), (100, 500.0)):
         rows = {p: find(results, p, "target", clients, rate) for p in PEERS}
         for peer, r in rows.items():
@@ -97,6 +123,13 @@ def table(results):
                        f"{fmt(r['bridge_rss_kib'] / 1024, 1)} | {fmt(r['generator_cpu_us_per_msg'], 2)} |")
         bridge = rows.get("bridge")
         if bridge and "bridge_cpu_us_per_delivery" in bridge:
+            for peer in RATIO_PEERS:
+                other = rows.get(peer)
+                if other and "bridge_cpu_us_per_delivery" in other:
+                    ratio_rows.append(
+                        f"| {clients} × {fmt(rate)}/s | bridge ÷ {peer} | "
+                        f"{times(ratio(bridge['bridge_cpu_us_per_delivery'], other['bridge_cpu_us_per_delivery']))} | "
+                        f"{times(ratio(bridge['latency_p99_us'], other['latency_p99_us']))} |")
             cpu = bridge["bridge_cpu_us_per_delivery"]
             for peer, limit in (("node-red", 0.25), ("mosquitto", 0.5)):
                 other = rows.get(peer)
@@ -108,6 +141,11 @@ def table(results):
             p99 = bridge["latency_p99_us"] / 1000
             verdicts.append(f"p99 at {clients} × {fmt(rate)}/s: {p99:.2f} ms (target ≤ 5 ms): "
                             f"{'met' if p99 <= 5 else f'missed by {p99 / 5:.1f}×'}")
+    if ratio_rows:
+        out.append("\n### Ratios at the target loads (below 1: the bridge costs less, or waits less)\n")
+        out.append("| load | ratio | CPU µs/delivery | p99 |")
+        out.append("|---|---|---|---|")
+        out.extend(ratio_rows)
 
     out.append("\n### Capacity: highest fan-out load of the sweep with zero loss and p99 < 50 ms "
                "(and with zero loss alone)\n")
@@ -117,7 +155,7 @@ def table(results):
     for clients in (100, 1000):
         caps = {}
         caps_loss_free = {}
-        for peer in PEERS:
+        for peer in SWEPT_PEERS:
             best = capacity(results, peer, clients)
             loss_free = capacity(results, peer, clients, lossy)
             caps[peer] = best
@@ -140,22 +178,59 @@ def table(results):
                             f"(target ≥ 4×): {'met' if share >= 4 else f'missed by {4 / share:.1f}×'}"
                             + (" — the bridge passed every sweep step, so this is a lower bound"
                                if ceiling else ""))
-        elif caps.get("bridge") and not caps.get("node-red"):
+        elif caps.get("bridge") and any(r.get("peer") == "node-red" for r in results):
             verdicts.append(f"capacity at {clients} clients: Node-RED passed no step "
                             f"(bridge: {fmt(caps['bridge']['deliveries_per_s'])} deliveries/s)")
 
     out.append("\n### Idle connections\n")
     out.append("| peer | connections held | RSS per connection (bytes) | connects/s |")
     out.append("|---|---|---|---|")
+    idle = {}
     for peer in PEERS:
         r = find(results, peer, "idle", scenario="idle")
         if r and "clients_held" in r:
+            idle[peer] = r
             out.append(f"| {peer} | {r['clients_held']} | {fmt(r['bridge_rss_per_conn_bytes'])} | "
                        f"{fmt(r['connects_per_s'])} |")
             if peer == "bridge":
                 kib = r["bridge_rss_per_conn_bytes"] / 1024
                 verdicts.append(f"RSS per idle connection at {r['clients_held']}: {kib:.1f} KiB (target ≤ 8 KiB): "
                                 f"{'met' if kib <= 8 else f'missed by {kib / 8:.1f}×'}")
+    if "bridge" in idle:
+        shares = [f"÷ {peer} {times(ratio(idle['bridge']['bridge_rss_per_conn_bytes'], idle[peer]['bridge_rss_per_conn_bytes']))}"
+                  for peer in RATIO_PEERS if peer in idle]
+        if shares:
+            out.append("\nRSS per idle connection, bridge " + ", ".join(shares) + ".")
+
+    replays = [r for r in results if r.get("scenario") == "replay"]
+    if replays:
+        out.append("\n### Retained replay (N clients reconnect at once; live clients meanwhile)\n")
+        out.append("| run | peer | topics × clients | drained s | client done p50 / p99 s | frames/s | "
+                   "clients done | live p50 / p99 / p99.9 ms | live lost | CPU s | CPU µs/frame | "
+                   "RSS before → peak MiB | generator CPU s |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for r in sorted(replays, key=lambda r: (r.get("retained_topics", 0) * r.get("clients", 0),
+                                                 PEERS.index(r["peer"]) if r.get("peer") in PEERS else 99)):
+            cells = [r.get("label", "–"), r.get("peer", "–"),
+                     f"{fmt(r.get('retained_topics'))} × {fmt(r.get('clients'))}"]
+            if "replay_frames" in r:
+                cells += [
+                    fmt(r.get("replay_drain_s"), 2),
+                    f"{fmt(r.get('replay_client_done_p50_s'), 2)} / {fmt(r.get('replay_client_done_p99_s'), 2)}",
+                    fmt(r.get("replay_frames_per_s")),
+                    f"{r['replay_clients_done']} / {r['clients']}",
+                    " / ".join(fmt(ms(r.get(k)), 2) for k in
+                               ("live_latency_p50_us", "live_latency_p99_us", "live_latency_p999_us")),
+                    fmt(r.get("live_lost")),
+                    fmt(r.get("bridge_cpu_s"), 2),
+                    fmt(r.get("bridge_cpu_us_per_frame"), 2),
+                    f"{fmt(mib(r.get('bridge_rss_before_kib')))} → {fmt(mib(r.get('bridge_rss_peak_kib')))}",
+                    fmt(r.get("generator_cpu_s"), 2)]
+            else:
+                cells += ["–"] * 10
+            if not r.get("ok"):
+                cells[3] += f" (failed: {r.get('error')})"
+            out.append("| " + " | ".join(cells) + " |")
 
     out.append("\n### Other scenarios (mqtt-ws-bridge)\n")
     out.append("| run | clients | msg/s | deliveries/s | lost | p50 ms | p99 ms | CPU µs/delivery |")
@@ -183,7 +258,7 @@ def table(results):
 
 
 def plot_data(results, directory):
-    for peer in PEERS:
+    for peer in SWEPT_PEERS:
         for clients in (100, 1000):
             rows = sorted((r for r in results if r.get("peer") == peer and r.get("clients") == clients
                            and r.get("scenario") == "fanout" and r.get("label") in ("target", "sweep")

@@ -16,7 +16,7 @@ cmake --build build -j2 --target mwb-integration-tests
 reports=$(mktemp -d)
 trap 'rm -rf "$reports"' EXIT
 export MWB_TEST_BRIDGE_BINARY="$root/build-tsan/mqtt-ws-bridge"
-export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$reports/tsan${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp:log_path=$reports/tsan${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
 
 # Shards, many clients, protocol ops, shutdown, and the inbox under bursts and
 # replays: where threads meet.

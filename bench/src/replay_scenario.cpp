@@ -1,5 +1,6 @@
 #include "replay_scenario.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <functional>
@@ -21,6 +22,10 @@ namespace {
 // Often enough to catch a peak that lasts a fraction of a second; each sample costs the
 // sampler two /proc reads.
 constexpr auto kRssInterval = std::chrono::milliseconds(20);
+// The preload's flow control (see probe()): messages per write, and how many may be
+// published ahead of the slowest bridge.
+constexpr std::uint64_t kPreloadChunk = 100;
+constexpr std::uint64_t kPreloadAhead = 500;
 // How long the live stream may take to reach a client after the warm-up.
 constexpr double kLiveStartGraceS = 10;
 
@@ -81,22 +86,52 @@ ReplayRun replay_to(ClientFleet& fleet, ReplayProgress& progress, const BenchOpt
     return run;
 }
 
-// One client per --url (every bridge) must receive all R retained messages. Returns the
-// reason when one did not, else an empty string.
-std::string probe(const BenchOptions& options, std::uint64_t published_from_ns, double& seconds) {
+// The slowest probe's count: how far every bridge has got.
+std::uint64_t slowest(const ReplayProgress& progress) {
+    std::uint64_t least = progress.topics();
+    for (std::size_t i = 0; i < progress.clients(); ++i) {
+        least = std::min(least, progress.received_by(i));
+    }
+    return least;
+}
+
+// One probe client per --url (every bridge) must receive all R retained messages; returns
+// the reason when one did not, else an empty string.
+//
+// With `preload`, the probes connect before the first retained message and receive each
+// one live as their bridge takes it in, and publishing stays at most kPreloadAhead
+// messages ahead of the slowest probe: Mosquitto silently drops QoS 0 messages for a
+// subscriber with more than max_queued_messages (default 1000) waiting, so a preload
+// written faster than a bridge reads would leave holes in its cache. Without `preload`,
+// the probes connect after it and can be served only from the bridges' caches.
+std::string probe(const BenchOptions& options, std::uint64_t published_from_ns,
+                  RetainedPreload* preload, double& seconds) {
     const BenchOptions probe_options = replaying(options, options.urls.size());
     MeasureWindow unused;
     ClientFleet fleet(probe_options, unused);
     ReplayProgress progress(probe_options.clients, options.retained_topics, published_from_ns);
     fleet.count_replay(progress);
-    const ReplayRun run = replay_to(fleet, progress, options);
-    seconds = seconds_between(run.start_ns, run.end_ns);
-    if (run.connected.opened < probe_options.clients) {
-        return "could not connect: " + run.connected.first_error;
+    const std::uint64_t start = mono_now_ns();
+    progress.start(start);
+    const ConnectResult connected = fleet.connect_all();
+    if (connected.opened < probe_options.clients) {
+        return "could not connect: " + connected.first_error;
     }
+    const std::uint64_t deadline = ns_from_now(options.replay_timeout_s);
+    std::string error;
+    fleet.run([&](std::uint64_t now) {
+        while (preload != nullptr && !preload->done() &&
+               preload->published() - slowest(progress) < kPreloadAhead) {
+            if (!preload->publish_next(kPreloadChunk, error)) return true;
+        }
+        return progress.all_done() || fleet.open_clients() < probe_options.clients ||
+               now >= deadline;
+    });
+    seconds = seconds_between(start, mono_now_ns());
+    if (!error.empty()) return error;
     for (std::size_t i = 0; i < probe_options.clients; ++i) {
         if (progress.received_by(i) < options.retained_topics) {
-            return "the bridge at port " + std::to_string(options.urls[i].port) + " replayed " +
+            return "the bridge at port " + std::to_string(options.urls[i].port) + " sent " +
                    std::to_string(progress.received_by(i)) + " of " +
                    std::to_string(options.retained_topics) + " retained messages in " +
                    std::to_string(seconds) + " s";
@@ -128,18 +163,11 @@ void add_live(JsonLine& line, const LiveResult& live, const LatencyHistogram& hi
     add_live_latency(line, histogram);
 }
 
-// Phases 1 (the probes), 2 and 3, once the retained messages are on the broker.
+// Phases 1b (the proof from the cache), 2 and 3, once every bridge holds the preload.
 ScenarioOutcome probe_and_replay(const BenchOptions& options, std::uint64_t published_from_ns,
                                  JsonLine& line) {
-    // Two probes. A probe that connects while the bridge is still taking the preload in
-    // from the broker gets the rest live, so its success proves only that the bridge has
-    // seen everything; the second, connected after that, can be served from the cache only.
-    double ingest_s = 0;
-    std::string error = probe(options, published_from_ns, ingest_s);
-    line.add("probe_ingest_s", ingest_s);
-    if (!error.empty()) return {false, "probe: " + error};
     double probe_s = 0;
-    error = probe(options, published_from_ns, probe_s);
+    std::string error = probe(options, published_from_ns, nullptr, probe_s);
     line.add("probe_s", probe_s);
     if (!error.empty()) return {false, "probe from the cache: " + error};
 
@@ -235,13 +263,17 @@ ScenarioOutcome run_replay(const BenchOptions& options, JsonLine& line) {
         .add("live_clients", static_cast<std::uint64_t>(options.live_clients));
     RetainedPreload preload(options);
     std::string error;
-    const std::uint64_t preload_start = mono_now_ns();
     ScenarioOutcome outcome;
-    if (preload.publish(error)) {
-        line.add("preload_s", seconds_between(preload_start, mono_now_ns()));
-        outcome = probe_and_replay(options, preload.published_from_ns(), line);
-    } else {
+    double preload_s = 0;
+    if (!preload.connect(error)) {
         outcome = {false, "preload: " + error};
+    } else if (error = probe(options, preload.published_from_ns(), &preload, preload_s);
+               !error.empty()) {
+        line.add("preload_s", preload_s);
+        outcome = {false, "preload: " + error};
+    } else {
+        line.add("preload_s", preload_s);
+        outcome = probe_and_replay(options, preload.published_from_ns(), line);
     }
     // Every client is closed by now, so the deletions reach nobody; the runs after this
     // one (and any subscriber of <prefix>/#) find no retained state on the broker.

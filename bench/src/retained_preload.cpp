@@ -13,11 +13,15 @@
 namespace mwb::bench {
 namespace {
 
-// Messages per write and per PINGREQ round trip: large enough that the round trips cost
-// little (100 for 100,000 topics), small enough to keep the broker's queues short.
-constexpr std::uint64_t kBatch = 1000;
+// Deletions per PINGREQ round trip: 100 round trips for 100,000 topics.
+constexpr std::uint64_t kClearBatch = 1000;
 
 }  // namespace
+
+RetainedPreload::RetainedPreload(const BenchOptions& options)
+    : options_(options),
+      topic_prefix_(options.topic_prefix + "/retained/"),
+      payload_(encode_stamp({}, options.payload_size)) {}
 
 RetainedPreload::~RetainedPreload() {
     if (fd_ >= 0) {
@@ -26,41 +30,42 @@ RetainedPreload::~RetainedPreload() {
     }
 }
 
-bool RetainedPreload::publish(std::string& error) {
+bool RetainedPreload::connect(std::string& error) {
     published_from_ns_ = mono_now_ns();
-    return send_all(false, error);
+    fd_ = open_mqtt_session(options_.mqtt, "mwb-bench-retained-" + std::to_string(getpid()), error);
+    return fd_ >= 0;
+}
+
+bool RetainedPreload::publish_next(std::uint64_t count, std::string& error) {
+    const std::uint64_t end = std::min(published_ + count, options_.retained_topics);
+    batch_.clear();
+    for (std::uint64_t i = published_; i < end; ++i) {
+        write_stamp({mono_now_ns(), i}, payload_.data());
+        append_mqtt_retained_publish(batch_, topic_prefix_ + std::to_string(i), payload_,
+                                     MqttVersion::V5);
+    }
+    if (!write_all(fd_, batch_)) {
+        error = "the broker connection failed while publishing retained messages";
+        return false;
+    }
+    published_ = end;
+    return true;
 }
 
 bool RetainedPreload::clear(std::string& error) {
-    return send_all(true, error);
-}
-
-bool RetainedPreload::send_all(bool clearing, std::string& error) {
-    if (fd_ < 0) {
-        fd_ = open_mqtt_session(options_.mqtt, "mwb-bench-retained-" + std::to_string(getpid()),
-                                error);
-        if (fd_ < 0) return false;
-    }
-    std::string payload = clearing ? std::string() : encode_stamp({}, options_.payload_size);
-    const std::string prefix = options_.topic_prefix + "/retained/";
-    std::string batch;
+    if (fd_ < 0 && !connect(error)) return false;
     std::string pending;
-    for (std::uint64_t first = 0; first < options_.retained_topics; first += kBatch) {
-        const std::uint64_t end = std::min(first + kBatch, options_.retained_topics);
-        batch.clear();
+    for (std::uint64_t first = 0; first < options_.retained_topics; first += kClearBatch) {
+        const std::uint64_t end = std::min(first + kClearBatch, options_.retained_topics);
+        batch_.clear();
         for (std::uint64_t i = first; i < end; ++i) {
-            if (!clearing) write_stamp({mono_now_ns(), i}, payload.data());
-            append_mqtt_retained_publish(batch, prefix + std::to_string(i), payload,
+            append_mqtt_retained_publish(batch_, topic_prefix_ + std::to_string(i), {},
                                          MqttVersion::V5);
         }
-        batch += mqtt_pingreq();
-        if (!write_all(fd_, batch)) {
-            error = "the broker connection failed while publishing retained messages";
-            return false;
-        }
-        if (!await_packet(fd_, MqttPacketType::Pingresp, pending)) {
-            error = "no PINGRESP from the broker after retained messages " + std::to_string(first) +
-                    ".." + std::to_string(end - 1);
+        batch_ += mqtt_pingreq();
+        if (!write_all(fd_, batch_) || !await_packet(fd_, MqttPacketType::Pingresp, pending)) {
+            error = "no PINGRESP from the broker after deleting retained messages " +
+                    std::to_string(first) + ".." + std::to_string(end - 1);
             return false;
         }
     }

@@ -1,9 +1,9 @@
-// Replay's retained state: R retained messages (QoS 0) on <prefix>/retained/<i>, stamped
-// with their publish time and i, sent from one raw MQTT connection in batches. After each
-// batch a PINGREQ: its PINGRESP proves the broker has read the batch (it handles one
-// connection's packets in order), which also keeps the broker from queueing more than a
-// batch ahead of its subscribers. clear() deletes them again with empty retained payloads,
-// so the broker holds no retained state for the runs and peers that come after.
+// Replay's retained state on the broker: R retained messages (QoS 0) on
+// <prefix>/retained/<i>, stamped with their publish time and i, from one raw MQTT
+// connection. The caller paces publish_next() (see replay_scenario.cpp: Mosquitto drops
+// QoS 0 messages for a subscriber that falls too far behind). clear() deletes them again
+// with empty retained payloads, so the broker holds no retained state for the runs and
+// peers that come after.
 #pragma once
 
 #include <cstdint>
@@ -15,23 +15,30 @@ namespace mwb::bench {
 
 class RetainedPreload {
   public:
-    explicit RetainedPreload(const BenchOptions& options) : options_(options) {}
+    explicit RetainedPreload(const BenchOptions& options);
     ~RetainedPreload();
     RetainedPreload(const RetainedPreload&) = delete;
     RetainedPreload& operator=(const RetainedPreload&) = delete;
 
-    bool publish(std::string& error);
+    bool connect(std::string& error);
+    // Publishes the next `count` messages (fewer at the end) in one write.
+    bool publish_next(std::uint64_t count, std::string& error);
+    std::uint64_t published() const { return published_; }
+    bool done() const { return published_ >= options_.retained_topics; }
+    // Deletes every topic, batch by batch; after each batch a PINGREQ, whose PINGRESP
+    // proves the broker has handled it (it handles one connection's packets in order).
     bool clear(std::string& error);
 
-    // CLOCK_MONOTONIC just before the first message: every stamp is at or after it.
+    // CLOCK_MONOTONIC at connect(): every stamp is at or after it.
     std::uint64_t published_from_ns() const { return published_from_ns_; }
 
   private:
-    // Sends the R messages (empty payloads when `clearing`), batch by batch.
-    bool send_all(bool clearing, std::string& error);
-
     const BenchOptions& options_;
+    const std::string topic_prefix_;  // <prefix>/retained/
+    std::string payload_;
+    std::string batch_;
     int fd_ = -1;
+    std::uint64_t published_ = 0;
     std::uint64_t published_from_ns_ = 0;
 };
 
