@@ -83,15 +83,22 @@ RouteResult Router::route(const Message& msg, std::vector<Recipient>& out) {
 RouteResult Router::route(const Message& msg, const TopicLevels& topic,
                           std::vector<Recipient>& out) {
     out.clear();
+    const RouteResult result = route(msg, topic, matches_);
+    out.reserve(matches_.size());
+    for (ClientId id : matches_) out.push_back({id, clients_.at(id).form});
+    return result;
+}
+
+RouteResult Router::route(const Message& msg, const TopicLevels& topic,
+                          std::vector<ClientId>& out) {
+    out.clear();
     if (msg.target_session) {
         const auto it = by_session_.find(*msg.target_session);
         if (it == by_session_.end()) return RouteResult::unknown_session;
-        out.push_back({it->second, clients_.at(it->second).form});
+        out.push_back(it->second);
         return RouteResult::delivered;
     }
-    index_.match(topic, matches_);
-    out.reserve(matches_.size());
-    for (ClientId id : matches_) out.push_back({id, clients_.at(id).form});
+    index_.match(topic, out);
     return RouteResult::delivered;
 }
 

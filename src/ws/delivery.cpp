@@ -17,26 +17,36 @@ Delivery::Delivery(const WsOptions& options, Counters& counters, SessionIo& io)
       router_(options.max_subscriptions),
       retained_(options.retained_cache) {}
 
+ClientId Delivery::next_id() const {
+    const std::size_t slot = free_slots_.empty() ? slots_.size() : free_slots_.back();
+    const std::uint32_t generation = slot < slots_.size() ? slots_[slot].generation : 0;
+    // Generation 0 never names a live session: id 0 means "no client".
+    return (static_cast<ClientId>(generation + 1) << 32) | slot;
+}
+
 Session& Delivery::add(std::unique_ptr<Session> session) {
     Session& added = *session;
+    const std::size_t slot = added.id() & 0xffffffffu;
+    if (!free_slots_.empty() && free_slots_.back() == slot) free_slots_.pop_back();
+    if (slot >= slots_.size()) slots_.resize(slot + 1);
+    slots_[slot].session = std::move(session);
+    slots_[slot].generation = static_cast<std::uint32_t>(added.id() >> 32);
+    ++size_;
     router_.add_client(added.id(), added.session_id(), added.form());
-    sessions_.emplace(added.id(), std::move(session));
     return added;
 }
 
-Session* Delivery::find(ClientId id) {
-    const auto it = sessions_.find(id);
-    return it == sessions_.end() ? nullptr : it->second.get();
-}
-
 void Delivery::remove(ClientId id) {
-    const auto it = sessions_.find(id);
-    if (it == sessions_.end()) return;
-    if (it->second->flush_pending) {
-        dirty_.erase(std::remove(dirty_.begin(), dirty_.end(), it->second.get()), dirty_.end());
+    Session* session = find(id);
+    if (!session) return;
+    if (session->flush_pending) {
+        dirty_.erase(std::remove(dirty_.begin(), dirty_.end(), session), dirty_.end());
     }
     router_.remove_client(id);
-    sessions_.erase(it);
+    const std::size_t slot = id & 0xffffffffu;
+    slots_[slot].session.reset();
+    free_slots_.push_back(static_cast<std::uint32_t>(slot));
+    --size_;
     update_subscription_gauge();
 }
 
@@ -51,8 +61,8 @@ void Delivery::deliver(const OutboundMessagePtr& message) {
     }
     // Each wire form is resolved once per message, not once per recipient.
     std::array<const FramePtr*, wire_form_count> frames{};
-    for (const Recipient& recipient : recipients_) {
-        Session* session = find(recipient.client);
+    for (const ClientId id : recipients_) {
+        Session* session = find(id);
         if (!session) continue;
         if (!may_receive_targeted(*session, msg)) {
             bump(counters_.dropped_acl);
@@ -60,8 +70,8 @@ void Delivery::deliver(const OutboundMessagePtr& message) {
                           msg.mqtt_topic, session->session_id());
             continue;
         }
-        const FramePtr*& frame = frames[static_cast<std::size_t>(recipient.form)];
-        if (!frame) frame = &message->frame(recipient.form);
+        const FramePtr*& frame = frames[static_cast<std::size_t>(session->form())];
+        if (!frame) frame = &message->frame(session->form());
         send(*session, *frame, msg.arrival);
     }
 }

@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "mqttws/router.hpp"
@@ -54,13 +53,23 @@ class Delivery {
     Delivery(const Delivery&) = delete;
     Delivery& operator=(const Delivery&) = delete;
 
+    // The id the next added session must carry: a slot in the session
+    // table (low 32 bits) and that slot's generation (high bits), so finding
+    // a session is an index, and an id outlives its session harmlessly.
+    ClientId next_id() const;
     Session& add(std::unique_ptr<Session> session);
-    Session* find(ClientId id);
+    Session* find(ClientId id) {
+        const std::size_t slot = id & 0xffffffffu;
+        Session* session = slot < slots_.size() ? slots_[slot].session.get() : nullptr;
+        return session && session->id() == id ? session : nullptr;
+    }
     void remove(ClientId id);
-    std::size_t size() const { return sessions_.size(); }
+    std::size_t size() const { return size_; }
     template <typename F>
     void for_each(F&& f) {
-        for (auto& [id, session] : sessions_) f(*session);
+        for (auto& slot : slots_) {
+            if (slot.session) f(*slot.session);
+        }
     }
     Router& router() { return router_; }
     const Router& router() const { return router_; }
@@ -101,10 +110,16 @@ class Delivery {
     SessionIo& io_;
     Router router_;
     RetainedStore retained_;
+    struct Slot {
+        std::unique_ptr<Session> session;
+        std::uint32_t generation = 0;
+    };
     // Declared after the store: sessions' replays read it until they go.
-    std::unordered_map<ClientId, std::unique_ptr<Session>> sessions_;
+    std::vector<Slot> slots_;
+    std::vector<std::uint32_t> free_slots_;
+    std::size_t size_ = 0;
     std::vector<Session*> dirty_;
-    std::vector<Recipient> recipients_;
+    std::vector<ClientId> recipients_;
     std::vector<FramePtr> write_;
     HandoffClock handoff_clock_;
 };

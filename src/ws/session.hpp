@@ -15,6 +15,7 @@
 #include "mqttws/permissions.hpp"
 #include "mqttws/router.hpp"
 #include "ws/outbound_queue.hpp"
+#include "ws/write_aware_transport.hpp"
 
 namespace mqttws::ws {
 
@@ -91,6 +92,9 @@ class Session {
     bool awaiting_pong = false;
     // The websocketpp connection; its type is known to the glue alone.
     std::shared_ptr<void> connection;
+    // What the glue needs to write this client's socket without touching
+    // the connection (see write_aware_transport.hpp).
+    DirectWrite direct;
     // Listed for the flush at the end of the current pass.
     bool flush_pending = false;
     // The connect event went out, so the disconnect event goes out too.

@@ -107,10 +107,23 @@ void BasicShard<Config>::post_shutdown() {
 
 template <typename Config>
 bool BasicShard<Config>::write(Session& session, const std::vector<FramePtr>& frames) {
-    Connection& con = connection_of(session);
-    // Closing (by the peer): websocketpp's close frame may be out already.
-    if (con.get_state() != websocketpp::session::state::open) return false;
-    return con.write_frames(frames) == FrameWrite::done;
+    const DirectWrite& direct = session.direct;
+    // After websocketpp's close frame no data frame may follow.
+    if (direct.closing) return false;
+    if (direct.fd < 0 || direct.library_writing) {
+        // TLS, or websocketpp is writing: the connection sequences them.
+        return connection_of(session).write_frames(frames) == FrameWrite::done;
+    }
+    std::size_t written = 0;
+    switch (send_frames(direct.fd, frames, written)) {
+        case FrameWrite::done:
+            return true;
+        case FrameWrite::failed:
+            return false;  // the read side fails too; the close handler follows
+        case FrameWrite::pending:
+            break;
+    }
+    return connection_of(session).write_rest(frames, written) == FrameWrite::done;
 }
 
 template <typename Config>
@@ -175,6 +188,10 @@ bool BasicShard<Config>::on_validate(websocketpp::connection_hdl hdl) {
 template <typename Config>
 void BasicShard<Config>::on_open(websocketpp::connection_hdl hdl) {
     const ConnectionPtr con = server_.get_con_from_hdl(hdl);
+    if (Session* session = core_.find(con->client_id)) {
+        if (!con->is_secure()) session->direct.fd = con->get_raw_socket().native_handle();
+        con->direct = &session->direct;
+    }
     core_.opened(con->client_id);
     // websocketpp keeps the request, the response and the parsed URI for the
     // connection's life; nothing reads them after the handshake (the session
@@ -190,7 +207,8 @@ template <typename Config>
 void BasicShard<Config>::on_close(websocketpp::connection_hdl hdl) {
     const ConnectionPtr con = server_.get_con_from_hdl(hdl);
     const ClientId id = std::exchange(con->client_id, 0);
-    if (id == 0) return;  // refused at the handshake
+    con->direct = nullptr;  // the session goes; the connection may stay a while
+    if (id == 0) return;    // refused at the handshake
     CloseFacts facts;
     facts.code = static_cast<int>(con->get_remote_close_code());
     facts.reason = con->get_remote_close_reason();

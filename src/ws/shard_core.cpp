@@ -102,7 +102,7 @@ void ShardCore::count_refusal(RefusalKind kind) {
 }
 
 Session& ShardCore::admit(Admission admission, AdmittedConnection connection) {
-    const ClientId id = next_client_id_++;
+    const ClientId id = delivery_.next_id();
     auto created = std::make_unique<Session>(
         id, make_session_id(options_.instance_id, index_, random_.session_bytes()),
         admission.protocol, form_for(admission.protocol, options_.send_msg),

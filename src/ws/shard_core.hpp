@@ -104,7 +104,6 @@ class ShardCore {
     RandomSource random_;
     ShardInbox inbox_;
     std::vector<InboxItem> pass_;
-    ClientId next_client_id_ = 1;
     bool shutting_down_ = false;
 };
 

@@ -2,10 +2,12 @@
 // two sources: websocketpp's own frames (the 101 response, pings, pongs,
 // closes) and the sessions' data frames, which bypass websocketpp's queue.
 //
-// Data frames are written by write_frames(): on plain TCP one non-blocking
-// sendmsg() of every frame at once, and when the kernel takes it all (the
-// usual case) that is the whole cost of the write. What it does not take, and
-// every write on TLS, goes out by asio's async_write; its completion is told
+// Data frames are written with one non-blocking sendmsg() of every frame at
+// once (send_frames), and when the kernel takes it all (the usual case) that
+// is the whole cost of the write. The glue does that from the session alone
+// (DirectWrite), without touching the connection object, whose lines are
+// cold in a fan-out to thousands. What the kernel does not take, and every
+// write on TLS, goes out by asio's async_write here; its completion is told
 // to the WriteListener, which is how flow control learns that the kernel has
 // accepted a client's bytes. The two sources never interleave: a write of one
 // waits for the other's in flight, then starts.
@@ -47,6 +49,41 @@ enum class FrameWrite {
     failed,   // the socket is broken; the connection's close handler follows
 };
 
+// What the glue needs to write a session's frames itself, kept in the
+// session (warm) and updated by the transport while the session exists.
+struct DirectWrite {
+    int fd = -1;                   // plain TCP once open; -1: TLS or not open
+    bool closing = false;          // websocketpp sent its close frame
+    bool library_writing = false;  // a write of websocketpp's own waits or runs
+};
+
+// One sendmsg of `frames` on a non-blocking socket. `written` gets the bytes
+// the kernel took; done when that is all of them.
+inline FrameWrite send_frames(int fd, const std::vector<FramePtr>& frames, std::size_t& written) {
+    // Beyond this many parts the rest goes by the asynchronous path.
+    constexpr std::size_t max_iov = 128;
+    std::array<iovec, max_iov> iov;
+    std::size_t count = 0;
+    std::size_t total = 0;
+    for (const FramePtr& frame : frames) {
+        for (const std::string* part : {&frame->get_header(), &frame->get_payload()}) {
+            total += part->size();
+            if (part->empty() || count == iov.size()) continue;
+            iov[count++] = {const_cast<char*>(part->data()), part->size()};
+        }
+    }
+    msghdr message{};
+    message.msg_iov = iov.data();
+    message.msg_iovlen = count;
+    const ssize_t sent = ::sendmsg(fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+        written = 0;
+        return FrameWrite::failed;
+    }
+    written = sent > 0 ? static_cast<std::size_t>(sent) : 0;
+    return written == total ? FrameWrite::done : FrameWrite::pending;
+}
+
 template <typename TransportConfig>
 class WriteAwareConnection : public websocketpp::transport::asio::connection<TransportConfig> {
     using base = websocketpp::transport::asio::connection<TransportConfig>;
@@ -66,47 +103,39 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
 
     // Our data frames. One write at a time: after `pending`, the next call
     // waits for on_write_done.
-    FrameWrite write_frames(const std::vector<FramePtr>& frames) {
-        if (library_in_flight_ || frames_in_flight_) {
-            // Right after the write in flight completes.
-            waiting_.insert(waiting_.end(), frames.begin(), frames.end());
-            return FrameWrite::pending;
-        }
-        return start_frames(frames, false);
+    FrameWrite write_frames(const std::vector<FramePtr>& frames) { return write(frames, 0, false); }
+    // The same for frames whose first `written` bytes send_frames already
+    // wrote: the rest goes out asynchronously.
+    FrameWrite write_rest(const std::vector<FramePtr>& frames, std::size_t written) {
+        return write(frames, written, true);
     }
 
     // The shard's client behind this connection; 0 once it is forgotten
     // (or never admitted).
     ClientId client_id = 0;
     WriteListener* listener = nullptr;
+    // The session's DirectWrite while the session exists.
+    DirectWrite* direct = nullptr;
 
   private:
-    static constexpr std::size_t max_iov = 128;
+    FrameWrite write(const std::vector<FramePtr>& frames, std::size_t written, bool tried) {
+        if (library_in_flight_ || frames_in_flight_) {
+            // Right after the write in flight completes.
+            waiting_.insert(waiting_.end(), frames.begin(), frames.end());
+            waiting_written_ = written;
+            waiting_tried_ = tried;
+            return FrameWrite::pending;
+        }
+        return start_frames(frames, written, tried, false);
+    }
 
-    FrameWrite start_frames(const std::vector<FramePtr>& frames, bool tell_when_done) {
-        std::size_t written = 0;
-        if (!base::is_secure()) {
-            // Beyond max_iov parts the rest goes by the asynchronous path.
-            std::array<iovec, max_iov> iov;
-            std::size_t count = 0;
-            std::size_t total = 0;
-            for (const FramePtr& frame : frames) {
-                for (const std::string* part : {&frame->get_header(), &frame->get_payload()}) {
-                    total += part->size();
-                    if (part->empty() || count == iov.size()) continue;
-                    iov[count++] = {const_cast<char*>(part->data()), part->size()};
-                }
-            }
-            msghdr message{};
-            message.msg_iov = iov.data();
-            message.msg_iovlen = count;
-            const ssize_t sent = ::sendmsg(base::get_raw_socket().native_handle(), &message,
-                                           MSG_DONTWAIT | MSG_NOSIGNAL);
-            if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-                return FrameWrite::failed;
-            }
-            written = sent > 0 ? static_cast<std::size_t>(sent) : 0;
-            if (written == total) {
+    FrameWrite start_frames(const std::vector<FramePtr>& frames, std::size_t written, bool tried,
+                            bool tell_when_done) {
+        if (!tried && !base::is_secure()) {
+            const FrameWrite result =
+                send_frames(base::get_raw_socket().native_handle(), frames, written);
+            if (result == FrameWrite::failed) return result;
+            if (result == FrameWrite::done) {
                 if (tell_when_done && listener && client_id != 0)
                     listener->on_write_done(client_id);
                 return FrameWrite::done;
@@ -144,7 +173,7 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
                     // websocketpp asked meanwhile (e.g. a pong or its close).
                     write_handler handler = std::move(deferred_handler_);
                     deferred_handler_ = nullptr;
-                    library_write(std::move(deferred_), std::move(handler));
+                    start_library_write(std::move(deferred_), std::move(handler));
                 } else if (!waiting_.empty()) {
                     start_waiting();
                     return;
@@ -157,20 +186,33 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
     void start_waiting() {
         std::vector<FramePtr> frames = std::move(waiting_);
         waiting_.clear();
-        start_frames(frames, true);
+        start_frames(frames, std::exchange(waiting_written_, 0),
+                     std::exchange(waiting_tried_, false), true);
     }
 
     void library_write(std::vector<buffer> bufs, write_handler handler) {
+        if (direct) {
+            direct->library_writing = true;
+            // Frames (not the 101): a close frame ends data frames for good.
+            for (std::size_t i = 0; bufs.size() > 1 && i < bufs.size(); i += 2) {
+                if (bufs[i].len > 0 && (bufs[i].buf[0] & 0x0F) == 0x8) direct->closing = true;
+            }
+        }
         if (frames_in_flight_) {
             deferred_ = std::move(bufs);
             deferred_handler_ = std::move(handler);
             return;
         }
+        start_library_write(std::move(bufs), std::move(handler));
+    }
+
+    void start_library_write(std::vector<buffer> bufs, write_handler handler) {
         library_in_flight_ = true;
         base::async_write(
             bufs, [this, handler = std::move(handler)](websocketpp::lib::error_code const& ec) {
                 library_in_flight_ = false;
                 handler(ec);  // may start websocketpp's next write
+                if (!library_in_flight_ && direct) direct->library_writing = false;
                 if (!ec && !waiting_.empty() && !library_in_flight_) start_waiting();
             });
     }
@@ -180,7 +222,9 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
     std::vector<FramePtr> in_flight_frames_;  // keeps the async write's bytes alive
     std::vector<boost::asio::const_buffer> async_buffers_;
     std::vector<FramePtr> waiting_;  // frames behind websocketpp's write
-    std::vector<buffer> deferred_;   // websocketpp's write behind ours
+    std::size_t waiting_written_ = 0;
+    bool waiting_tried_ = false;
+    std::vector<buffer> deferred_;  // websocketpp's write behind ours
     write_handler deferred_handler_;
 };
 
