@@ -8,6 +8,7 @@
 // live message that updated it (queued behind the replay).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -65,17 +66,27 @@ class RetainedCache {
     // shared: the pointer is valid until the next update().
     const Entry* next(RetainedCursor& cursor) const {
         if (cursor.done) return nullptr;
-        auto it = cursor.started ? entries_.upper_bound(cursor.after) : entries_.begin();
+        auto it = find(cursor);
         cursor.started = true;
-        for (; it != entries_.end(); ++it) {
-            const auto& [topic, slot] = *it;
-            if (slot.update > cursor.through) continue;  // newer: it arrives live
-            if (!matches_any(cursor.added, topic) || matches_any(cursor.held, topic)) continue;
-            cursor.after = topic;
-            return &slot.entry;
+        if (it == entries_.end()) {
+            cursor.done = true;
+            return nullptr;
         }
-        cursor.done = true;
-        return nullptr;
+        cursor.after = it->first;
+        return &it->second.entry;
+    }
+
+    // Whether next(cursor) would yield anything (a replay worth queueing).
+    bool has_next(const RetainedCursor& cursor) const {
+        return !cursor.done && find(cursor) != entries_.end();
+    }
+
+    // The client no longer holds these filters: the cursor stops serving them.
+    static void drop_filters(RetainedCursor& cursor, const std::vector<std::string>& filters) {
+        for (const auto& filter : filters) {
+            cursor.added.erase(std::remove(cursor.added.begin(), cursor.added.end(), filter),
+                               cursor.added.end());
+        }
     }
 
     std::size_t size() const { return entries_.size(); }
@@ -86,6 +97,18 @@ class RetainedCache {
         std::uint64_t update = 0;
     };
 
+    using Entries = std::map<std::string, Slot, std::less<>>;
+
+    typename Entries::const_iterator find(const RetainedCursor& cursor) const {
+        auto it = cursor.started ? entries_.upper_bound(cursor.after) : entries_.begin();
+        for (; it != entries_.end(); ++it) {
+            const auto& [topic, slot] = *it;
+            if (slot.update > cursor.through) continue;  // newer: it arrives live
+            if (matches_any(cursor.added, topic) && !matches_any(cursor.held, topic)) break;
+        }
+        return it;
+    }
+
     static bool matches_any(const std::vector<std::string>& filters, const std::string& topic) {
         for (const auto& filter : filters) {
             if (topic_matches(filter, topic)) return true;
@@ -95,7 +118,7 @@ class RetainedCache {
 
     std::size_t capacity_;
     std::uint64_t updates_ = 0;
-    std::map<std::string, Slot, std::less<>> entries_;
+    Entries entries_;
 };
 
 }  // namespace mqttws

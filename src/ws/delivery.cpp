@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "mqttws/permissions.hpp"
 
@@ -17,23 +18,24 @@ Delivery::Delivery(const WsOptions& options, Counters& counters, SessionIo& io)
       router_(options.max_subscriptions),
       retained_(options.retained_cache) {}
 
-ClientId Delivery::next_id() const {
-    const std::size_t slot = free_slots_.empty() ? slots_.size() : free_slots_.back();
-    const std::uint32_t generation = slot < slots_.size() ? slots_[slot].generation : 0;
-    // Generation 0 never names a live session: id 0 means "no client".
-    return (static_cast<ClientId>(generation + 1) << 32) | slot;
-}
-
-Session& Delivery::add(std::unique_ptr<Session> session) {
-    Session& added = *session;
-    const std::size_t slot = added.id() & 0xffffffffu;
-    if (!free_slots_.empty() && free_slots_.back() == slot) free_slots_.pop_back();
-    if (slot >= slots_.size()) slots_.resize(slot + 1);
-    slots_[slot].session = std::move(session);
-    slots_[slot].generation = static_cast<std::uint32_t>(added.id() >> 32);
+Session& Delivery::create(std::string session_id, bool protocol, WireForm form, FlowLimits limits) {
+    std::size_t slot = slots_.size();
+    if (free_slots_.empty()) {
+        slots_.emplace_back();
+    } else {
+        slot = free_slots_.back();
+        free_slots_.pop_back();
+    }
+    // Generation 0 never names a session: id 0 means "no client".
+    std::uint32_t& generation = slots_[slot].generation;
+    generation = generation == UINT32_MAX ? 1 : generation + 1;
+    const ClientId id = (static_cast<ClientId>(generation) << 32) | slot;
+    slots_[slot].session =
+        std::make_unique<Session>(id, std::move(session_id), protocol, form, limits);
     ++size_;
-    router_.add_client(added.id(), added.session_id(), added.form());
-    return added;
+    Session& session = *slots_[slot].session;
+    router_.add_client(id, session.session_id(), form);
+    return session;
 }
 
 void Delivery::remove(ClientId id) {
@@ -87,14 +89,13 @@ bool Delivery::may_receive_targeted(const Session& session, const Message& msg) 
 SendStatus Delivery::send(Session& session, const FramePtr& frame,
                           std::chrono::steady_clock::time_point arrival) {
     if (session.state() == SessionState::closing) return SendStatus::dropped;
-    const SendStatus status = session.send(frame, [&] { return io_.kernel_has_room(session); });
+    const SendStatus status =
+        session.send(frame, pass_, [&] { return io_.kernel_has_room(session); });
     switch (status) {
         case SendStatus::queued:
             if (arrival != std::chrono::steady_clock::time_point{}) {
                 counters_.delivery_latency.observe(handoff_clock_.now() - arrival);
             }
-            bump(counters_.deliveries);
-            bump(counters_.bytes_out, frame->get_payload().size());
             mark(session);
             // Past the bound with nothing in flight: write now rather than
             // at the end of the pass, so the kernel is tried before the
@@ -130,9 +131,10 @@ SubscribeResult Delivery::subscribe(Session& session, const std::vector<std::str
     update_subscription_gauge();
     // Retained state first, then live traffic: both run on this thread, and
     // live frames queue behind the replay, so none overtakes it.
-    if (retained_.size() != 0) {
-        session.send_later(std::make_unique<RetainedReplay>(
-            retained_, retained_.replay(filters, held), session.form()));
+    auto replay = std::make_unique<RetainedReplay>(retained_, retained_.replay(filters, held),
+                                                   session.form());
+    if (!replay->empty()) {
+        session.send_later(std::move(replay));
         mark(session);
     }
     return result;
@@ -140,7 +142,13 @@ SubscribeResult Delivery::subscribe(Session& session, const std::vector<std::str
 
 void Delivery::unsubscribe(Session& session, const std::vector<std::string>& filters) {
     router_.unsubscribe(session.id(), filters);
+    session.drop_filters(filters);
     update_subscription_gauge();
+}
+
+void Delivery::close(Session& session, std::uint16_t code, const std::string& reason) {
+    session.close();
+    if (session.was_open()) io_.close(session, code, reason);
 }
 
 void Delivery::mark(Session& session) {
@@ -158,14 +166,29 @@ void Delivery::flush() {
 }
 
 void Delivery::flush(Session& session) {
-    if (!session.take_write(write_)) return;
-    const bool done = io_.write(session, write_);
+    if (!session.take_write(write_, pass_)) return;
+    std::uint64_t bytes = 0;
+    for (const FramePtr& frame : write_) bytes += frame->get_payload().size();
+    bump(counters_.deliveries, write_.size());
+    bump(counters_.bytes_out, bytes);
+    std::size_t written = 0;
+    const FrameWrite result = io_.write(session, write_, written);
     write_.clear();
-    if (!done) return;
-    session.write_done();
-    // More than one write holds (a replay, a long burst): the rest after
-    // other handlers had their turn.
-    if (!session.queue().empty()) io_.continue_later(session);
+    switch (result) {
+        case FrameWrite::done:
+            session.write_done();
+            // More than one write holds (a replay, a long burst): the rest
+            // after other handlers had their turn.
+            if (!session.queue().empty()) io_.continue_later(session);
+            return;
+        case FrameWrite::pending:
+            session.wrote(written);
+            return;
+        case FrameWrite::failed:
+            // Broken or closing: its close handler follows; queue nothing more.
+            session.close();
+            return;
+    }
 }
 
 void Delivery::opened(Session& session) {

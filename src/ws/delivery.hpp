@@ -29,10 +29,11 @@ namespace mqttws::ws {
 // What delivery needs from a session's connection.
 class SessionIo {
   public:
-    // Writes `frames` now. True when the kernel took every byte; false when
-    // the write goes on (or failed), and the glue calls Delivery::write_done
-    // once it has completed.
-    virtual bool write(Session& session, const std::vector<FramePtr>& frames) = 0;
+    // Writes `frames` now. done: the kernel took every byte. pending: it took
+    // `written` bytes, and the glue calls Delivery::write_done once the rest
+    // is out. failed: the socket is broken or closing.
+    virtual FrameWrite write(Session& session, const std::vector<FramePtr>& frames,
+                             std::size_t& written) = 0;
     // Calls Delivery::resume for the session from a later handler, so one
     // client with much to send does not hold the thread (a replay).
     virtual void continue_later(Session& session) = 0;
@@ -53,11 +54,10 @@ class Delivery {
     Delivery(const Delivery&) = delete;
     Delivery& operator=(const Delivery&) = delete;
 
-    // The id the next added session must carry: a slot in the session
-    // table (low 32 bits) and that slot's generation (high bits), so finding
-    // a session is an index, and an id outlives its session harmlessly.
-    ClientId next_id() const;
-    Session& add(std::unique_ptr<Session> session);
+    // A new session. Its id is a slot in the session table (low 32 bits)
+    // and that slot's generation (high bits): finding a session is an
+    // index, and an id outlives its session harmlessly.
+    Session& create(std::string session_id, bool protocol, WireForm form, FlowLimits limits);
     Session* find(ClientId id) {
         const std::size_t slot = id & 0xffffffffu;
         Session* session = slot < slots_.size() ? slots_[slot].session.get() : nullptr;
@@ -85,6 +85,8 @@ class Delivery {
     // session's other filters did not (streamed, see RetainedReplay).
     SubscribeResult subscribe(Session& session, const std::vector<std::string>& filters);
     void unsubscribe(Session& session, const std::vector<std::string>& filters);
+    // The bridge closes the client: nothing more is queued for it.
+    void close(Session& session, std::uint16_t code, const std::string& reason);
 
     // Every session that received frames since the last flush, once each.
     void flush();
@@ -95,8 +97,12 @@ class Delivery {
     // Writes what the session has, if no write is in flight (continue_later).
     void resume(ClientId id);
 
-    // Read at the start of each pass; see HandoffClock.
-    void start_pass() { handoff_clock_.restart(); }
+    // A new delivery pass (flow control judges by pass; the latency clock is
+    // read afresh, see HandoffClock).
+    void start_pass() {
+        ++pass_;
+        handoff_clock_.restart();
+    }
 
   private:
     bool may_receive_targeted(const Session& session, const Message& msg) const;
@@ -122,6 +128,7 @@ class Delivery {
     std::vector<ClientId> recipients_;
     std::vector<FramePtr> write_;
     HandoffClock handoff_clock_;
+    std::uint64_t pass_ = 1;
 };
 
 }  // namespace mqttws::ws

@@ -24,7 +24,7 @@ void OutboundQueue::append(std::unique_ptr<FrameSource> source) {
     sources_.push_back(Pending{std::move(source), {}});
 }
 
-bool OutboundQueue::take_write(std::vector<FramePtr>& out) {
+bool OutboundQueue::take_write(std::vector<FramePtr>& out, std::uint64_t pass) {
     out.clear();
     if (in_flight_) return false;
     std::uint64_t taken = 0;
@@ -71,12 +71,17 @@ bool OutboundQueue::take_write(std::vector<FramePtr>& out) {
     if (out.empty()) return false;
     in_flight_ = true;
     in_flight_bytes_ = taken;
+    write_pass_ = pass;
     return true;
 }
 
 void OutboundQueue::write_done() {
     in_flight_ = false;
     in_flight_bytes_ = 0;
+}
+
+void OutboundQueue::drop_filters(const std::vector<std::string>& filters) {
+    for (Pending& pending : sources_) pending.source->drop_filters(filters);
 }
 
 void OutboundQueue::clear() {

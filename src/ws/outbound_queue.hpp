@@ -8,13 +8,15 @@
 //     in the next write, handed over when the previous one completes.
 //   - A frame is always accepted when nothing is unsent: one frame larger than
 //     --max-buffered-bytes still reaches a client that keeps up.
-//   - Unsent bytes are those queued plus those of the write in flight (which
-//     the kernel has not accepted yet). A frame that keeps them within the
+//   - Unsent bytes are those queued plus those of the write in flight that
+//     the kernel has not accepted yet. A frame that keeps them within the
 //     bound is accepted.
 //   - Beyond the bound the client is judged, never before the bridge has tried
-//     to write: with no write in flight the frame is accepted (the caller then
-//     writes at once); with a write in flight it is accepted while the kernel
-//     still has room for the client's bytes. Otherwise the client is slow.
+//     to write and the kernel had a moment to drain: with no write in flight
+//     the frame is accepted (the caller then writes at once); with a write
+//     started during this pass it is accepted up to twice the bound; with an
+//     older write in flight it is accepted while the kernel still has room for
+//     the client's bytes. Otherwise the client is slow.
 //   - Frames queued behind a replay (live messages that arrive while a client
 //     is being sent the retained state) cannot move until the replay ends;
 //     they alone are held to the bound.
@@ -23,8 +25,10 @@
 //     gather lists (ours and the kernel's) stay small.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "ws/frame.hpp"
@@ -49,6 +53,8 @@ class FrameSource {
     virtual ~FrameSource() = default;
     // The next frame, or null when there is nothing more.
     virtual FramePtr next() = 0;
+    // The client unsubscribed from these filters: yield nothing more for them.
+    virtual void drop_filters(const std::vector<std::string>& filters) = 0;
 };
 
 std::uint64_t frame_bytes(const FramePtr& frame);
@@ -59,10 +65,11 @@ class OutboundQueue {
 
     explicit OutboundQueue(FlowLimits limits) : limits_(limits) {}
 
-    // Whether a frame of `size` bytes may be queued now. `kernel_has_room`
-    // (bool()) is called at most once, and only when a write is in flight.
+    // Whether a frame of `size` bytes may be queued now, in delivery pass
+    // `pass`. `kernel_has_room` (bool()) is called at most once, and only
+    // when a write started in an earlier pass is in flight.
     template <typename Probe>
-    SendStatus admit(std::uint64_t size, Probe&& kernel_has_room) const {
+    SendStatus admit(std::uint64_t size, std::uint64_t pass, Probe&& kernel_has_room) const {
         if (!sources_.empty()) {
             // Behind a replay: nothing here can move yet.
             if (behind_bytes_ == 0 || behind_bytes_ + size <= limits_.max_buffered_bytes) {
@@ -72,7 +79,11 @@ class OutboundQueue {
         }
         const std::uint64_t unsent = ready_bytes_ + in_flight_bytes_;
         if (unsent == 0 || unsent + size <= limits_.max_buffered_bytes) return SendStatus::queued;
-        if (!in_flight_ || kernel_has_room()) return SendStatus::queued;
+        if (!in_flight_) return SendStatus::queued;
+        if (write_pass_ == pass && unsent + size <= 2 * limits_.max_buffered_bytes) {
+            return SendStatus::queued;  // the kernel was handed this write moments ago
+        }
+        if (kernel_has_room()) return SendStatus::queued;
         return over();
     }
 
@@ -85,8 +96,11 @@ class OutboundQueue {
     // queued up to the first source, then what sources yield up to half the
     // bound (at least one frame), max_frames_per_write in all. False when
     // there is nothing to write.
-    bool take_write(std::vector<FramePtr>& out);
+    bool take_write(std::vector<FramePtr>& out, std::uint64_t pass);
+    // The kernel took `bytes` of the write in flight at once.
+    void wrote(std::uint64_t bytes) { in_flight_bytes_ -= std::min(bytes, in_flight_bytes_); }
     void write_done();
+    void drop_filters(const std::vector<std::string>& filters);
     // A write outside the queue's knowledge is under way (the handshake
     // response): the queue acts as if one of its own were in flight.
     void hold() { in_flight_ = true; }
@@ -118,6 +132,7 @@ class OutboundQueue {
     std::uint64_t ready_bytes_ = 0;
     std::uint64_t behind_bytes_ = 0;
     std::uint64_t in_flight_bytes_ = 0;
+    std::uint64_t write_pass_ = 0;  // the pass in which the write in flight started
     bool in_flight_ = false;
 };
 

@@ -19,9 +19,16 @@ class RetainedReplay final : public FrameSource {
     RetainedReplay(const RetainedStore& store, RetainedCursor cursor, WireForm form)
         : store_(store), cursor_(std::move(cursor)), form_(form) {}
 
+    // Whether the replay would yield anything at all.
+    bool empty() const { return !store_.has_next(cursor_); }
+
     FramePtr next() override {
         const OutboundMessagePtr* entry = store_.next(cursor_);
         return entry ? (*entry)->frame_for_replay(form_) : nullptr;
+    }
+
+    void drop_filters(const std::vector<std::string>& filters) override {
+        RetainedStore::drop_filters(cursor_, filters);
     }
 
   private:

@@ -61,12 +61,12 @@ void Session::close() {
     queue_.clear();
 }
 
-bool Session::take_write(std::vector<FramePtr>& out) {
+bool Session::take_write(std::vector<FramePtr>& out, std::uint64_t pass) {
     if (state_ != SessionState::open) {
         out.clear();
         return false;
     }
-    if (!queue_.take_write(out)) return false;
+    if (!queue_.take_write(out, pass)) return false;
     delivered_ += out.size();
     return true;
 }

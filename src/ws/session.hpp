@@ -36,15 +36,17 @@ class Session {
     SessionState state() const { return state_; }
     bool was_open() const { return was_open_; }
 
-    // Offers one frame. `kernel_has_room` (bool()) answers whether the
-    // client's socket would take more bytes now; it is asked only when the
-    // flow-control rule needs it, and never before the session is open.
+    // Offers one frame during delivery pass `pass`. `kernel_has_room`
+    // (bool()) answers whether the client's socket would take more bytes
+    // now; it is asked only when the flow-control rule needs it, and never
+    // before the session is open.
     // over_limit leaves the session closing with its queue emptied.
     template <typename Probe>
-    SendStatus send(FramePtr frame, Probe&& kernel_has_room) {
+    SendStatus send(FramePtr frame, std::uint64_t pass, Probe&& kernel_has_room) {
         if (state_ == SessionState::closing) return SendStatus::dropped;
-        const SendStatus status = queue_.admit(
-            frame_bytes(frame), [&] { return state_ == SessionState::open && kernel_has_room(); });
+        const SendStatus status = queue_.admit(frame_bytes(frame), pass, [&] {
+            return state_ == SessionState::open && kernel_has_room();
+        });
         accept(std::move(frame), status);
         return status;
     }
@@ -58,8 +60,12 @@ class Session {
 
     // The frames of the next write (see OutboundQueue::take_write); never
     // before the session is open.
-    bool take_write(std::vector<FramePtr>& out);
+    bool take_write(std::vector<FramePtr>& out, std::uint64_t pass);
+    // The kernel took `bytes` of the write in flight at once.
+    void wrote(std::uint64_t bytes) { queue_.wrote(bytes); }
     void write_done() { queue_.write_done(); }
+    // Unsubscribed: replays still under way yield nothing more for these.
+    void drop_filters(const std::vector<std::string>& filters) { queue_.drop_filters(filters); }
     const OutboundQueue& queue() const { return queue_; }
 
     // Frames dropped for slowness and not yet reported to the client.

@@ -106,24 +106,19 @@ void BasicShard<Config>::post_shutdown() {
 }
 
 template <typename Config>
-bool BasicShard<Config>::write(Session& session, const std::vector<FramePtr>& frames) {
+FrameWrite BasicShard<Config>::write(Session& session, const std::vector<FramePtr>& frames,
+                                     std::size_t& written) {
+    written = 0;
     const DirectWrite& direct = session.direct;
-    // After websocketpp's close frame no data frame may follow.
-    if (direct.closing) return false;
+    // After websocketpp's close frame (or its shutdown) no data frame may follow.
+    if (direct.closing) return FrameWrite::failed;
     if (direct.fd < 0 || direct.library_writing) {
         // TLS, or websocketpp is writing: the connection sequences them.
-        return connection_of(session).write_frames(frames) == FrameWrite::done;
+        return connection_of(session).write_frames(frames);
     }
-    std::size_t written = 0;
-    switch (send_frames(direct.fd, frames, written)) {
-        case FrameWrite::done:
-            return true;
-        case FrameWrite::failed:
-            return false;  // the read side fails too; the close handler follows
-        case FrameWrite::pending:
-            break;
-    }
-    return connection_of(session).write_rest(frames, written) == FrameWrite::done;
+    const FrameWrite result = send_frames(direct.fd, frames, written);
+    if (result != FrameWrite::pending) return result;
+    return connection_of(session).write_rest(frames, written);
 }
 
 template <typename Config>

@@ -70,7 +70,8 @@ class BasicShard final : public Shard, private SessionIo, private WriteListener 
     }
 
     // SessionIo
-    bool write(Session& session, const std::vector<FramePtr>& frames) override;
+    FrameWrite write(Session& session, const std::vector<FramePtr>& frames,
+                     std::size_t& written) override;
     void continue_later(Session& session) override;
     bool kernel_has_room(const Session& session) override;
     void close(Session& session, std::uint16_t code, const std::string& reason) override;

@@ -61,10 +61,16 @@ void ShardCore::run_pass() {
     inbox_.take(pass_);
     delivery_.start_pass();
     for (InboxItem& item : pass_) {
-        if (item.message) {
-            delivery_.deliver(item.message);
-        } else {
-            item.task();
+        // One item's failure must not lose the rest of the burst.
+        try {
+            if (item.message) {
+                delivery_.deliver(item.message);
+            } else {
+                item.task();
+            }
+        } catch (const std::exception& e) {
+            spdlog::error("shard {}: unexpected exception in a delivery pass: {}", index_,
+                          e.what());
         }
     }
     pass_.clear();
@@ -102,12 +108,10 @@ void ShardCore::count_refusal(RefusalKind kind) {
 }
 
 Session& ShardCore::admit(Admission admission, AdmittedConnection connection) {
-    const ClientId id = delivery_.next_id();
-    auto created = std::make_unique<Session>(
-        id, make_session_id(options_.instance_id, index_, random_.session_bytes()),
-        admission.protocol, form_for(admission.protocol, options_.send_msg),
-        FlowLimits{options_.max_buffered_bytes, options_.slow_client_drop});
-    Session& session = delivery_.add(std::move(created));
+    Session& session =
+        delivery_.create(make_session_id(options_.instance_id, index_, random_.session_bytes()),
+                         admission.protocol, form_for(admission.protocol, options_.send_msg),
+                         FlowLimits{options_.max_buffered_bytes, options_.slow_client_drop});
     session.connection = std::move(connection.handle);
     session.remote = std::move(connection.remote);
     session.path = path_of(connection.resource);
@@ -146,7 +150,7 @@ void ShardCore::opened(ClientId id) {
     if (!session) return;
     if (shutting_down_) {
         session->opened();
-        io_side_.close(*session, close_going_away, drain_reason);
+        delivery_.close(*session, close_going_away, drain_reason);
         return;
     }
     if (session->expired()) {
@@ -206,7 +210,7 @@ void ShardCore::close_expired(Session& session) {
     session.identity->expired = true;
     if (session.state() != SessionState::open) return;  // opened() closes it
     spdlog::info("session {}: token expired, closing", session.session_id());
-    io_side_.close(session, close_token_expired, close_token_expired_reason);
+    delivery_.close(session, close_token_expired, close_token_expired_reason);
 }
 
 void ShardCore::start() {
@@ -232,7 +236,7 @@ void ShardCore::shutdown() {
     delivery_.for_each([&](Session& session) {
         // Not yet open: opened() closes it as soon as the handshake ends.
         if (session.state() == SessionState::open) {
-            io_side_.close(session, close_going_away, drain_reason);
+            delivery_.close(session, close_going_away, drain_reason);
         }
     });
     shutdown_timer_.expires_after(options_.shutdown_timeout);

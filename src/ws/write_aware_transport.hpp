@@ -43,12 +43,6 @@ class WriteListener {
     ~WriteListener() = default;
 };
 
-enum class FrameWrite {
-    done,     // the kernel took every byte: no completion will be told
-    pending,  // under way; the WriteListener hears when it completes
-    failed,   // the socket is broken; the connection's close handler follows
-};
-
 // What the glue needs to write a session's frames itself, kept in the
 // session (warm) and updated by the transport while the session exists.
 struct DirectWrite {
@@ -99,6 +93,20 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
     }
     void async_write(std::vector<buffer> const& bufs, write_handler handler) {
         library_write(bufs, std::move(handler));
+    }
+
+    // websocketpp ends the connection. No data frame may follow, and on TLS
+    // the shutdown (which writes close_notify) must not overlap our write:
+    // cancel it and shut down once it has returned.
+    void async_shutdown(websocketpp::transport::shutdown_handler handler) {
+        if (direct) direct->closing = true;
+        if (frames_in_flight_ && base::is_secure()) {
+            deferred_shutdown_ = std::move(handler);
+            websocketpp::lib::asio::error_code ignored;
+            base::get_raw_socket().cancel(ignored);
+            return;
+        }
+        base::async_shutdown(std::move(handler));
     }
 
     // Our data frames. One write at a time: after `pending`, the next call
@@ -161,6 +169,10 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
                 frames_in_flight_ = false;
                 in_flight_frames_.clear();
                 async_buffers_.clear();
+                if (deferred_shutdown_) {
+                    base::async_shutdown(std::move(deferred_shutdown_));
+                    deferred_shutdown_ = nullptr;
+                }
                 if (ec) {
                     // The socket is broken (or shut down by websocketpp): its
                     // read fails too. Drop websocketpp's waiting write: its
@@ -226,6 +238,7 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
     bool waiting_tried_ = false;
     std::vector<buffer> deferred_;  // websocketpp's write behind ours
     write_handler deferred_handler_;
+    websocketpp::transport::shutdown_handler deferred_shutdown_;  // TLS, behind ours
 };
 
 template <typename TransportConfig>

@@ -14,24 +14,28 @@ namespace {
 
 class FakeIo : public SessionIo {
   public:
-    bool write(Session& session, const std::vector<FramePtr>& frames) override {
-        auto& log = writes[session.id()];
+    FrameWrite write(Session& session, const std::vector<FramePtr>& frames,
+                     std::size_t& written) override {
+        auto& log = writes[names.at(session.id())];
         log.emplace_back();
         for (const auto& frame : frames) log.back().push_back(frame->get_payload());
-        return takes_at_once;
+        written = 0;
+        return takes_at_once ? FrameWrite::done : FrameWrite::pending;
     }
-    void continue_later(Session& session) override { continued.push_back(session.id()); }
+    void continue_later(Session& session) override { continued.push_back(names.at(session.id())); }
     bool kernel_has_room(const Session&) override { return room; }
     void close(Session& session, std::uint16_t code, const std::string&) override {
-        closed[session.id()] = code;
+        closed[names.at(session.id())] = code;
     }
     bool ping(Session&) override { return true; }
 
     bool takes_at_once = true;
     bool room = false;
-    std::map<ClientId, std::vector<std::vector<std::string>>> writes;  // per session, per write
-    std::vector<ClientId> continued;
-    std::map<ClientId, std::uint16_t> closed;
+    // Session ids are the delivery's; tests name clients 1, 2, ...
+    std::map<ClientId, int> names;
+    std::map<int, std::vector<std::vector<std::string>>> writes;  // per client, per write
+    std::vector<int> continued;
+    std::map<int, std::uint16_t> closed;
 };
 
 OutboundMessagePtr message(std::string topic, std::string payload, bool retain = false) {
@@ -48,17 +52,24 @@ class DeliveryTest : public ::testing::Test {
   protected:
     DeliveryTest() { options.max_buffered_bytes = 10'000; }
 
-    Session& open_client(ClientId id, std::vector<std::string> filters) {
-        Session& session = delivery.add(std::make_unique<Session>(
-            id, "S" + std::to_string(id), false, WireForm::payload,
-            FlowLimits{options.max_buffered_bytes, options.slow_client_drop}));
+    Session& new_client(int name) {
+        Session& session =
+            delivery.create("S" + std::to_string(name), false, WireForm::payload,
+                            FlowLimits{options.max_buffered_bytes, options.slow_client_drop});
+        io.names[session.id()] = name;
+        ids[name] = session.id();
+        return session;
+    }
+
+    Session& open_client(int name, std::vector<std::string> filters) {
+        Session& session = new_client(name);
         delivery.subscribe(session, filters);
         delivery.flush();
         delivery.opened(session);
         return session;
     }
 
-    std::vector<std::string> all_written(ClientId id) {
+    std::vector<std::string> all_written(int id) {
         std::vector<std::string> out;
         for (const auto& write : io.writes[id]) out.insert(out.end(), write.begin(), write.end());
         return out;
@@ -67,6 +78,7 @@ class DeliveryTest : public ::testing::Test {
     WsOptions options;
     Counters counters;
     FakeIo io;
+    std::map<int, ClientId> ids;
     Delivery delivery{options, counters, io};
 };
 
@@ -95,7 +107,7 @@ TEST_F(DeliveryTest, FramesQueuedWhileAWriteIsInFlightGoWhenItCompletes) {
     delivery.deliver(message("t", "third"));
     delivery.flush();
     ASSERT_EQ(io.writes[1].size(), 1u);  // still in flight
-    delivery.write_done(1);
+    delivery.write_done(ids[1]);
     ASSERT_EQ(io.writes[1].size(), 2u);
     EXPECT_EQ(io.writes[1][1], (std::vector<std::string>{"second", "third"}));
 }
@@ -121,8 +133,8 @@ TEST_F(DeliveryTest, AClientWhoseSocketTakesNothingIsClosedWith1008) {
     for (int i = 0; i < 10; ++i) {
         delivery.deliver(message("t", payload));
         delivery.flush();
-        if (i == 0) delivery.write_done(2);  // client 2 keeps reading
-        if (i > 0) delivery.write_done(2);
+        if (i == 0) delivery.write_done(ids[2]);  // client 2 keeps reading
+        if (i > 0) delivery.write_done(ids[2]);
     }
     ASSERT_EQ(io.closed.count(1), 1u);
     EXPECT_EQ(io.closed[1], 1008);
@@ -141,8 +153,7 @@ TEST_F(DeliveryTest, RetainedStateIsReplayedBeforeLiveMessagesAndNotTwice) {
     }
     delivery.flush();
     io.takes_at_once = false;
-    Session& session = delivery.add(std::make_unique<Session>(
-        1, "S1", false, WireForm::payload, FlowLimits{options.max_buffered_bytes, false}));
+    Session& session = new_client(1);
     delivery.subscribe(session, {"r/#"});
     delivery.opened(session);  // the first write: part of the replay
     ASSERT_EQ(io.writes[1].size(), 1u);
@@ -152,7 +163,7 @@ TEST_F(DeliveryTest, RetainedStateIsReplayedBeforeLiveMessagesAndNotTwice) {
     delivery.deliver(message("r/live", padded("live")));
     delivery.flush();
     for (int i = 0; i < 20 && io.writes[1].size() > static_cast<std::size_t>(i); ++i) {
-        delivery.write_done(1);
+        delivery.write_done(ids[1]);
     }
     std::vector<std::string> got;
     for (const auto& frame : all_written(1)) got.push_back(frame.substr(0, frame.find('.')));
@@ -186,7 +197,7 @@ TEST_F(DeliveryTest, ATargetedMessageOutsideTheSessionsPermissionsIsDropped) {
 TEST_F(DeliveryTest, ARemovedSessionIsNotFlushed) {
     open_client(1, {"#"});
     delivery.deliver(message("t", "x"));
-    delivery.remove(1);
+    delivery.remove(ids[1]);
     delivery.flush();
     EXPECT_TRUE(io.writes[1].empty());
 }
