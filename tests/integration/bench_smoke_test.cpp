@@ -53,5 +53,19 @@ TEST_F(BenchSmokeTest, TargetedRunReachesSessionsByUserProperty) {
     EXPECT_GT(result["deliveries"].GetUint64(), 0u);
 }
 
+TEST_F(BenchSmokeTest, ReplayRunGivesEveryClientEveryRetainedTopicOnce) {
+    start({"--threads", "2"});
+    const auto result = run_bench({"--scenario", "replay", "--retained-topics", "200", "--clients",
+                                   "5", "--live-clients", "2", "--rate", "50", "--replay-timeout",
+                                   "60", "--url", bridge().ws_uri("/ws/bench/retained/%23"),
+                                   "--live-url", bridge().ws_uri("/ws/bench/live/%23")});
+    ASSERT_TRUE(result.IsObject());
+    EXPECT_TRUE(result["ok"].GetBool());
+    EXPECT_EQ(result["replay_clients_done"].GetUint64(), 5u);
+    EXPECT_EQ(result["replay_frames"].GetUint64(), 5u * 200u);
+    EXPECT_EQ(result["replay_duplicates"].GetUint64(), 0u);
+    EXPECT_TRUE(result.HasMember("bridge_rss_peak_kib"));
+}
+
 }  // namespace
 }  // namespace mwb::it
