@@ -1,21 +1,32 @@
 // The last retained message of each topic, so a client that subscribes gets
 // the current state first (as an MQTT subscriber would). Bounded in topics.
 //
-// Replay is a cursor, not a copy: a new subscriber walks the cache in topic
-// order as its socket drains, one entry at a time. Every update is numbered;
-// a cursor yields only entries no newer than its start, so a topic updated
-// while the replay runs is skipped there and reaches the client once, as the
-// live message that updated it (queued behind the replay).
+// A tree of topic levels (after mosquitto's retain.c): a replay walks only the
+// branches its filters can match, so its cost follows what matches, not the
+// size of the cache (a literal level is looked up, a wildcard level visits the
+// children there).
+//
+// Replay is a cursor, not a copy: a new subscriber walks the tree in topic
+// order (each topic's levels compared one by one; a topic before the topics
+// below it) as its socket drains, one entry at a time, and can resume after
+// any change to the tree. Every update is numbered; a cursor yields only
+// entries no newer than its start, so a topic updated while the replay runs is
+// skipped there and reaches the client once, as the live message that updated
+// it (queued behind the replay).
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mqttws/topic_filter.hpp"
+#include "mqttws/topic_levels.hpp"
 
 namespace mqttws {
 
@@ -43,17 +54,25 @@ class RetainedCache {
         const auto& msg = entry->message();
         if (!msg.retain || msg.target_session) return RetainedUpdate::not_retained;
         ++updates_;
+        const TopicLevels levels(msg.topic);
         if (msg.payload.empty()) {
-            entries_.erase(msg.topic);
+            erase(levels);
             return RetainedUpdate::deleted;
         }
-        const auto it = entries_.find(msg.topic);
-        if (it != entries_.end()) {
-            it->second = Slot{entry, updates_};
+        Node* node = find(levels);
+        if (node && node->slot) {
+            node->slot = Slot{entry, updates_};
             return RetainedUpdate::stored;
         }
-        if (entries_.size() >= capacity_) return RetainedUpdate::full;
-        entries_.emplace(msg.topic, Slot{entry, updates_});
+        if (size_ >= capacity_) return RetainedUpdate::full;
+        node = &root_;
+        for (std::size_t i = 0; i < levels.size(); ++i) {
+            auto& child = node->children[std::string(levels[i])];
+            if (!child) child = std::make_unique<Node>();
+            node = child.get();
+        }
+        node->slot = Slot{entry, updates_};
+        ++size_;
         return RetainedUpdate::stored;
     }
 
@@ -66,19 +85,20 @@ class RetainedCache {
     // shared: the pointer is valid until the next update().
     const Entry* next(RetainedCursor& cursor) const {
         if (cursor.done) return nullptr;
-        auto it = find(cursor);
+        std::string topic;
+        const Slot* slot = find_next(cursor, &topic);
         cursor.started = true;
-        if (it == entries_.end()) {
+        if (!slot) {
             cursor.done = true;
             return nullptr;
         }
-        cursor.after = it->first;
-        return &it->second.entry;
+        cursor.after = std::move(topic);
+        return &slot->entry;
     }
 
     // Whether next(cursor) would yield anything (a replay worth queueing).
     bool has_next(const RetainedCursor& cursor) const {
-        return !cursor.done && find(cursor) != entries_.end();
+        return !cursor.done && find_next(cursor, nullptr) != nullptr;
     }
 
     // The client no longer holds these filters: the cursor stops serving them.
@@ -89,24 +109,150 @@ class RetainedCache {
         }
     }
 
-    std::size_t size() const { return entries_.size(); }
+    std::size_t size() const { return size_; }
 
   private:
     struct Slot {
         Entry entry;
         std::uint64_t update = 0;
     };
+    struct Node {
+        std::map<std::string, std::unique_ptr<Node>, std::less<>> children;
+        std::optional<Slot> slot;
+    };
 
-    using Entries = std::map<std::string, Slot, std::less<>>;
+    // One walk: the filters, where to resume, and the path so far.
+    struct Walk {
+        const RetainedCursor& cursor;
+        std::vector<std::vector<std::string_view>> filters;  // `added`, split
+        std::optional<TopicLevels> after;                    // resume strictly after this
+        std::vector<std::string_view> path;
+        std::string* topic_out;
+    };
 
-    typename Entries::const_iterator find(const RetainedCursor& cursor) const {
-        auto it = cursor.started ? entries_.upper_bound(cursor.after) : entries_.begin();
-        for (; it != entries_.end(); ++it) {
-            const auto& [topic, slot] = *it;
-            if (slot.update > cursor.through) continue;  // newer: it arrives live
-            if (matches_any(cursor.added, topic) && !matches_any(cursor.held, topic)) break;
+    Node* find(const TopicLevels& levels) {
+        Node* node = &root_;
+        for (std::size_t i = 0; i < levels.size() && node; ++i) {
+            const auto it = node->children.find(levels[i]);
+            node = it == node->children.end() ? nullptr : it->second.get();
         }
-        return it;
+        return node;
+    }
+
+    void erase(const TopicLevels& levels) {
+        std::vector<std::pair<Node*, std::string_view>> path;
+        Node* node = &root_;
+        for (std::size_t i = 0; i < levels.size(); ++i) {
+            const auto it = node->children.find(levels[i]);
+            if (it == node->children.end()) return;
+            path.emplace_back(node, it->first);
+            node = it->second.get();
+        }
+        if (!node->slot) return;
+        node->slot.reset();
+        --size_;
+        // Prune the branch left empty, bottom up.
+        for (auto it = path.rbegin(); it != path.rend(); ++it) {
+            const auto child = it->first->children.find(it->second);
+            if (child->second->slot || !child->second->children.empty()) break;
+            it->first->children.erase(child);
+        }
+    }
+
+    const Slot* find_next(const RetainedCursor& cursor, std::string* topic_out) const {
+        Walk walk{cursor, {}, std::nullopt, {}, topic_out};
+        for (const auto& filter : cursor.added) {
+            std::vector<std::string_view> levels;
+            const TopicLevels split(filter);
+            for (std::size_t i = 0; i < split.size(); ++i) levels.push_back(split[i]);
+            walk.filters.push_back(std::move(levels));
+        }
+        if (walk.filters.empty()) return nullptr;
+        if (cursor.started) walk.after.emplace(cursor.after);
+        return visit(walk, root_, cursor.started);
+    }
+
+    // Whether `filter` can match a topic whose first levels are `path`.
+    static bool compatible(const std::vector<std::string_view>& filter,
+                           const std::vector<std::string_view>& path) {
+        for (std::size_t i = 0; i < path.size(); ++i) {
+            if (i >= filter.size()) return false;
+            if (filter[i] == "#") return !(i == 0 && !path[0].empty() && path[0][0] == '$');
+            if (filter[i] == "+") {
+                if (i == 0 && !path[0].empty() && path[0][0] == '$') return false;
+                continue;
+            }
+            if (filter[i] != path[i]) return false;
+        }
+        return true;
+    }
+
+    // Depth-first in topic order from `node` (whose path is walk.path).
+    // `bound`: walk.path is a prefix of walk.after, so only what comes after
+    // walk.after may be yielded.
+    const Slot* visit(Walk& walk, const Node& node, bool bound) const {
+        const std::size_t depth = walk.path.size();
+        if (node.slot && !bound && depth > 0) {
+            if (const Slot* slot = accept(walk, *node.slot)) return slot;
+        }
+        // Which children can hold matches: all of them under a wildcard,
+        // otherwise only those the compatible filters name.
+        bool any_child = false;
+        std::vector<std::string_view> named;
+        for (const auto& filter : walk.filters) {
+            if (!compatible(filter, walk.path)) continue;
+            const bool hash_above =
+                std::find(filter.begin(), filter.begin() + std::min(depth, filter.size()), "#") !=
+                filter.begin() + std::min(depth, filter.size());
+            if (hash_above) {
+                any_child = true;
+            } else if (depth < filter.size()) {
+                if (filter[depth] == "+" || filter[depth] == "#") {
+                    any_child = true;
+                } else {
+                    named.push_back(filter[depth]);
+                }
+            }
+        }
+        const bool within_after = bound && walk.after && depth < walk.after->size();
+        const std::string_view from = within_after ? (*walk.after)[depth] : std::string_view{};
+        auto descend = [&](const std::string& key, const Node& child) -> const Slot* {
+            const bool child_bound = within_after && key == from;
+            walk.path.push_back(key);
+            const Slot* found = visit(walk, child, child_bound);
+            walk.path.pop_back();
+            return found;
+        };
+        if (any_child) {
+            auto it = within_after ? node.children.lower_bound(from) : node.children.begin();
+            for (; it != node.children.end(); ++it) {
+                if (const Slot* found = descend(it->first, *it->second)) return found;
+            }
+            return nullptr;
+        }
+        std::sort(named.begin(), named.end());
+        named.erase(std::unique(named.begin(), named.end()), named.end());
+        for (const std::string_view key : named) {
+            if (within_after && key < from) continue;
+            const auto it = node.children.find(key);
+            if (it == node.children.end()) continue;
+            if (const Slot* found = descend(it->first, *it->second)) return found;
+        }
+        return nullptr;
+    }
+
+    const Slot* accept(Walk& walk, const Slot& slot) const {
+        if (slot.update > walk.cursor.through) return nullptr;  // newer: it arrives live
+        std::string topic;
+        for (std::size_t i = 0; i < walk.path.size(); ++i) {
+            if (i > 0) topic += '/';
+            topic += walk.path[i];
+        }
+        if (!matches_any(walk.cursor.added, topic) || matches_any(walk.cursor.held, topic)) {
+            return nullptr;
+        }
+        if (walk.topic_out) *walk.topic_out = std::move(topic);
+        return &slot;
     }
 
     static bool matches_any(const std::vector<std::string>& filters, const std::string& topic) {
@@ -118,7 +264,8 @@ class RetainedCache {
 
     std::size_t capacity_;
     std::uint64_t updates_ = 0;
-    Entries entries_;
+    std::size_t size_ = 0;
+    Node root_;
 };
 
 }  // namespace mqttws

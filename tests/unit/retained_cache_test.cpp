@@ -7,10 +7,14 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "mqttws/message.hpp"
+#include "mqttws/topic_filter.hpp"
+#include "mqttws/topic_levels.hpp"
 
 namespace mqttws {
 namespace {
@@ -237,6 +241,165 @@ TEST(RetainedCache, ReplaysAreIndependent) {
     ASSERT_NE(second, nullptr);
     EXPECT_EQ((*second)->message().topic, "b");
     EXPECT_EQ(cache.next(one), nullptr);
+}
+
+}  // namespace
+}  // namespace mqttws
+
+namespace mqttws {
+namespace {
+
+// The tree against a brute-force reference: every filter of 1..3 levels from
+// {a, b, "", +, #, $x} over random stores of topics of 1..4 levels from
+// {a, b, "", $x}; each replay must yield exactly the matching topics, once, in
+// topic order (levels compared one by one, a topic before those below it),
+// also when the store changes between steps.
+std::vector<std::string> all_of(const std::vector<std::string>& first,
+                                const std::vector<std::string>& rest, std::size_t depth) {
+    std::vector<std::string> out;
+    std::vector<std::string> frontier = first;
+    for (std::size_t d = 1; d <= depth; ++d) {
+        out.insert(out.end(), frontier.begin(), frontier.end());
+        std::vector<std::string> next;
+        for (const auto& prefix : frontier) {
+            if (prefix == "#" || (prefix.size() >= 2 && prefix.substr(prefix.size() - 2) == "/#")) {
+                continue;
+            }
+            for (const auto& level : rest) next.push_back(prefix + "/" + level);
+        }
+        frontier = std::move(next);
+    }
+    return out;
+}
+
+bool level_order(const std::string& a, const std::string& b) {
+    const TopicLevels x(a), y(b);
+    for (std::size_t i = 0; i < x.size() && i < y.size(); ++i) {
+        if (x[i] != y[i]) return x[i] < y[i];
+    }
+    return x.size() < y.size();
+}
+
+TEST(RetainedTree, EveryReplayYieldsExactlyTheMatchingTopicsInOrder) {
+    std::vector<std::string> filters;
+    for (auto& f : all_of({"a", "b", "", "+", "#", "$x"}, {"a", "b", "", "+", "#"}, 3)) {
+        if (validate_filter(f) == TopicError::ok) filters.push_back(f);
+    }
+    std::vector<std::string> topics;
+    for (auto& t : all_of({"a", "b", "", "$x"}, {"a", "b", ""}, 4)) {
+        if (validate_topic_name(t) == TopicError::ok) topics.push_back(t);
+    }
+    std::mt19937 rng(7);
+    for (int round = 0; round < 20; ++round) {
+        Cache cache(1000);
+        std::set<std::string> stored;
+        for (const auto& topic : topics) {
+            if (rng() % 3 == 0) {
+                ASSERT_EQ(cache.update(entry(topic, "p")), RetainedUpdate::stored);
+                stored.insert(topic);
+            }
+        }
+        for (const auto& filter : filters) {
+            std::vector<std::string> expected;
+            for (const auto& topic : stored) {
+                if (topic_matches(filter, topic)) expected.push_back(topic);
+            }
+            std::sort(expected.begin(), expected.end(), level_order);
+            std::vector<std::string> got;
+            RetainedCursor cursor = cache.replay({filter}, {});
+            while (const Entry* e = cache.next(cursor)) got.push_back((*e)->message().topic);
+            ASSERT_EQ(got, expected) << "filter '" << filter << "', round " << round;
+        }
+    }
+}
+
+TEST(RetainedTree, SeveralFiltersWithHeldOnesAndChangesDuringTheReplay) {
+    std::vector<std::string> filters;
+    for (auto& f : all_of({"a", "b", "+", "#", "$x"}, {"a", "b", "", "+", "#"}, 3)) {
+        if (validate_filter(f) == TopicError::ok) filters.push_back(f);
+    }
+    std::vector<std::string> topics;
+    for (auto& t : all_of({"a", "b", "", "$x"}, {"a", "b", ""}, 4)) {
+        if (validate_topic_name(t) == TopicError::ok) topics.push_back(t);
+    }
+    std::mt19937 rng(11);
+    auto any = [&](const std::vector<std::string>& from) { return from[rng() % from.size()]; };
+    for (int round = 0; round < 2'000; ++round) {
+        Cache cache(1000);
+        std::set<std::string> stored;
+        for (const auto& topic : topics) {
+            if (rng() % 2 == 0 && cache.update(entry(topic, "p")) == RetainedUpdate::stored) {
+                stored.insert(topic);
+            }
+        }
+        const std::vector<std::string> added{any(filters), any(filters)};
+        const std::vector<std::string> held{any(filters)};
+        auto wanted = [&](const std::string& topic) {
+            auto matches = [&](const std::vector<std::string>& fs) {
+                return std::any_of(fs.begin(), fs.end(),
+                                   [&](const std::string& f) { return topic_matches(f, topic); });
+            };
+            return matches(added) && !matches(held);
+        };
+        RetainedCursor cursor = cache.replay(added, held);
+        std::vector<std::string> got;
+        std::set<std::string> changed;
+        while (const Entry* e = cache.next(cursor)) {
+            got.push_back((*e)->message().topic);
+            // Now and then a topic changes under the replay.
+            if (rng() % 4 == 0) {
+                const std::string topic = any(topics);
+                changed.insert(topic);
+                if (rng() % 2 == 0) {
+                    cache.update(entry(topic, ""));
+                    stored.erase(topic);
+                } else if (cache.update(entry(topic, "new")) == RetainedUpdate::stored) {
+                    stored.insert(topic);
+                }
+            }
+        }
+        ASSERT_TRUE(std::is_sorted(got.begin(), got.end(), level_order));
+        ASSERT_EQ(std::set<std::string>(got.begin(), got.end()).size(), got.size());
+        for (const auto& topic : got) ASSERT_TRUE(wanted(topic)) << topic;
+        // Every wanted topic that did not change during the replay was yielded.
+        for (const auto& topic : stored) {
+            if (wanted(topic) && changed.count(topic) == 0) {
+                ASSERT_NE(std::find(got.begin(), got.end(), topic), got.end())
+                    << topic << " missing, round " << round;
+            }
+        }
+    }
+}
+
+TEST(RetainedTree, AReplayResumesAcrossChangesToTheTree) {
+    Cache cache(100);
+    for (const char* topic : {"a/a", "a/b", "a/b/c", "b", "b/a", "c"}) {
+        ASSERT_EQ(cache.update(entry(topic, "p")), RetainedUpdate::stored);
+    }
+    RetainedCursor cursor = cache.replay({"#"}, {});
+    std::vector<std::string> got;
+    got.push_back((*cache.next(cursor))->message().topic);  // a/a
+    got.push_back((*cache.next(cursor))->message().topic);  // a/b
+    // The topic just yielded goes, one before it appears, one after it goes.
+    ASSERT_EQ(cache.update(entry("a/b", "")), RetainedUpdate::deleted);
+    ASSERT_EQ(cache.update(entry("a/0", "new")), RetainedUpdate::stored);
+    ASSERT_EQ(cache.update(entry("b/a", "")), RetainedUpdate::deleted);
+    while (const Entry* e = cache.next(cursor)) got.push_back((*e)->message().topic);
+    EXPECT_EQ(got, (Topics{"a/a", "a/b", "a/b/c", "b", "c"}));
+}
+
+TEST(RetainedTree, ALiteralFilterVisitsOnlyItsBranch) {
+    // 10 of 20,000 topics match: the replay must find exactly those.
+    Cache cache(100'000);
+    for (int i = 0; i < 20'000; ++i) {
+        ASSERT_EQ(cache.update(entry("noise/" + std::to_string(i), "p")), RetainedUpdate::stored);
+    }
+    for (int i = 0; i < 10; ++i) {
+        ASSERT_EQ(cache.update(entry("a/b/" + std::to_string(i), "p")), RetainedUpdate::stored);
+    }
+    EXPECT_EQ(topics(cache, {"a/b/#"}).size(), 10u);
+    EXPECT_EQ(topics(cache, {"a/+/3"}), (Topics{"a/b/3"}));
+    EXPECT_EQ(cache.size(), 20'010u);
 }
 
 }  // namespace
