@@ -110,6 +110,8 @@ class RetainedCache {
     }
 
     std::size_t size() const { return size_; }
+    // How many retained messages update() has taken (stored, deleted or not).
+    std::uint64_t updates() const { return updates_; }
 
   private:
     struct Slot {

@@ -11,12 +11,13 @@
 
 namespace mqttws::ws {
 
-Delivery::Delivery(const WsOptions& options, Counters& counters, SessionIo& io)
+Delivery::Delivery(const WsOptions& options, Counters& counters, SessionIo& io,
+                   const RetainedStore& retained)
     : options_(options),
       counters_(counters),
       io_(io),
       router_(options.max_subscriptions),
-      retained_(options.retained_cache) {}
+      retained_(retained) {}
 
 Session& Delivery::create(std::string session_id, bool protocol, WireForm form, FlowLimits limits) {
     std::size_t slot = slots_.size();
@@ -54,7 +55,7 @@ void Delivery::remove(ClientId id) {
 
 void Delivery::deliver(const OutboundMessagePtr& message) {
     const Message& msg = message->message();
-    if (retained_.update(message) == RetainedUpdate::full) bump(counters_.retained_cache_full);
+    retained_seen_ = std::max(retained_seen_, message->retained_number());
     if (router_.route(msg, message->levels(), recipients_) == RouteResult::unknown_session) {
         bump(counters_.dropped_unknown_session);
         spdlog::debug("dropped a message on {}: session {} is not connected", msg.mqtt_topic,
@@ -131,8 +132,8 @@ SubscribeResult Delivery::subscribe(Session& session, const std::vector<std::str
     update_subscription_gauge();
     // Retained state first, then live traffic: both run on this thread, and
     // live frames queue behind the replay, so none overtakes it.
-    auto replay = std::make_unique<RetainedReplay>(retained_, retained_.replay(filters, held),
-                                                   session.form());
+    auto replay = std::make_unique<RetainedReplay>(
+        retained_, retained_.replay(filters, held, retained_seen_), session.form());
     if (!replay->empty()) {
         session.send_later(std::move(replay));
         mark(session);

@@ -50,7 +50,9 @@ class SessionIo {
 
 class Delivery {
   public:
-    Delivery(const WsOptions& options, Counters& counters, SessionIo& io);
+    // `retained` is the process's store (it outlives every shard).
+    Delivery(const WsOptions& options, Counters& counters, SessionIo& io,
+             const RetainedStore& retained);
     Delivery(const Delivery&) = delete;
     Delivery& operator=(const Delivery&) = delete;
 
@@ -115,7 +117,10 @@ class Delivery {
     Counters& counters_;
     SessionIo& io_;
     Router router_;
-    RetainedStore retained_;
+    const RetainedStore& retained_;
+    // The number of the last retained message delivered on this shard: a
+    // replay started now serves entries up to it (see RetainedStore).
+    std::uint64_t retained_seen_ = 0;
     struct Slot {
         std::unique_ptr<Session> session;
         std::uint32_t generation = 0;

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 
@@ -23,6 +24,10 @@ class OutboundMessage {
 
     const Message& message() const { return *message_; }
     const TopicLevels& levels() const { return levels_; }
+    // The retained store's number for this message (0: not a retained one).
+    // Set once by the MQTT thread before any shard sees the message.
+    std::uint64_t retained_number() const { return retained_number_; }
+    void set_retained_number(std::uint64_t number) { retained_number_ = number; }
 
     // A prepared (already framed) websocketpp message: websocketpp queues it
     // unchanged, so all recipients share one buffer. Built once, then kept.
@@ -37,6 +42,7 @@ class OutboundMessage {
 
     MessagePtr message_;
     TopicLevels levels_;
+    std::uint64_t retained_number_ = 0;
     mutable std::mutex building_;
     mutable std::array<std::atomic<bool>, wire_form_count> built_{};
     mutable std::array<FramePtr, wire_form_count> frames_;

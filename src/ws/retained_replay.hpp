@@ -1,21 +1,21 @@
 // Role: replay. The retained state a new subscription is owed, pulled from
-// the shard's retained cache one frame at a time as the client's socket
+// the process's retained store one frame at a time as the client's socket
 // drains (OutboundQueue asks for more only when a write completes).
 #pragma once
 
+#include <string>
 #include <utility>
+#include <vector>
 
-#include "mqttws/retained_cache.hpp"
 #include "ws/outbound_message.hpp"
 #include "ws/outbound_queue.hpp"
+#include "ws/retained_store.hpp"
 
 namespace mqttws::ws {
 
-using RetainedStore = RetainedCache<OutboundMessagePtr>;
-
 class RetainedReplay final : public FrameSource {
   public:
-    // `store` must outlive this replay (both belong to one shard).
+    // `store` must outlive this replay (it belongs to the server).
     RetainedReplay(const RetainedStore& store, RetainedCursor cursor, WireForm form)
         : store_(store), cursor_(std::move(cursor)), form_(form) {}
 
@@ -23,12 +23,12 @@ class RetainedReplay final : public FrameSource {
     bool empty() const { return !store_.has_next(cursor_); }
 
     FramePtr next() override {
-        const OutboundMessagePtr* entry = store_.next(cursor_);
-        return entry ? (*entry)->frame_for_replay(form_) : nullptr;
+        const OutboundMessagePtr entry = store_.next(cursor_);
+        return entry ? entry->frame_for_replay(form_) : nullptr;
     }
 
     void drop_filters(const std::vector<std::string>& filters) override {
-        RetainedStore::drop_filters(cursor_, filters);
+        RetainedCache<OutboundMessagePtr>::drop_filters(cursor_, filters);
     }
 
   private:

@@ -33,6 +33,7 @@ namespace mqttws::ws {
 struct ShardContext {
     const WsOptions& options;
     ServerState& state;
+    const RetainedStore& retained;  // the process's retained state
     ClientPublisher* publisher = nullptr;
     std::function<std::string()> render_metrics;
     const StaticFiles* console = nullptr;  // the web console at /; null when off

@@ -10,10 +10,12 @@ namespace mqttws::ws {
 
 WsServer::WsServer(WsOptions options, ClientPublisher* publisher,
                    std::function<std::string()> render_metrics)
-    : options_(std::move(options)), console_(load_console(options_)) {
+    : options_(std::move(options)),
+      console_(load_console(options_)),
+      retained_(options_.retained_cache) {
     for (unsigned i = 0; i < options_.threads; ++i) {
-        ShardContext context{options_, state_, publisher, render_metrics,
-                             console_ ? &*console_ : nullptr};
+        ShardContext context{options_,  state_,         retained_,
+                             publisher, render_metrics, console_ ? &*console_ : nullptr};
         shards_.push_back(make_shard(i, std::move(context), options_.security.tls != nullptr));
     }
 }
@@ -69,9 +71,18 @@ void WsServer::deliver(MessagePtr message) {
         return;
     }
     // Split once here, matched by every shard's interest filter and trie.
-    const auto outbound = std::make_shared<const OutboundMessage>(std::move(message));
-    // A retained message updates every shard's cache, wanted or not.
+    const auto outbound = std::make_shared<OutboundMessage>(std::move(message));
+    // A retained message reaches every shard, wanted or not: each shard
+    // counts the retained messages it has seen, so a replay it starts knows
+    // which entries are still on their way to it (RetainedStore).
     const bool retained = outbound->message().retain;
+    if (retained) {
+        std::uint64_t number = 0;
+        if (retained_.update(outbound, number) == RetainedUpdate::full) {
+            bump(routing_counters_.retained_cache_full);
+        }
+        outbound->set_retained_number(number);
+    }
     for (auto& shard : shards_) {
         if (retained || shard->interest().may_match(outbound->levels())) {
             shard->post_message(outbound);

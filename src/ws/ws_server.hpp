@@ -14,6 +14,7 @@
 #include "mqttws/message.hpp"
 #include "mqttws/static_files.hpp"
 #include "ws/counters.hpp"
+#include "ws/retained_store.hpp"
 #include "ws/server_state.hpp"
 #include "ws/shard.hpp"
 #include "ws/ws_options.hpp"
@@ -51,6 +52,7 @@ class WsServer {
     WsOptions options_;
     std::optional<StaticFiles> console_;  // read once at start; shards only read it
     ServerState state_;
+    RetainedStore retained_;     // one for every shard; written by the MQTT thread
     Counters routing_counters_;  // written by the MQTT thread only
     std::vector<std::unique_ptr<Shard>> shards_;
     std::vector<std::thread> threads_;

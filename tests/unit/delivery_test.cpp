@@ -38,14 +38,15 @@ class FakeIo : public SessionIo {
     std::map<int, std::uint16_t> closed;
 };
 
-OutboundMessagePtr message(std::string topic, std::string payload, bool retain = false) {
+std::shared_ptr<OutboundMessage> message(std::string topic, std::string payload,
+                                         bool retain = false) {
     auto msg = std::make_shared<Message>();
     msg->mqtt_topic = topic;
     msg->topic = std::move(topic);
     msg->payload = std::move(payload);
     msg->kind = PayloadKind::string;
     msg->retain = retain;
-    return std::make_shared<const OutboundMessage>(std::move(msg));
+    return std::make_shared<OutboundMessage>(std::move(msg));
 }
 
 class DeliveryTest : public ::testing::Test {
@@ -75,20 +76,31 @@ class DeliveryTest : public ::testing::Test {
         return out;
     }
 
+    // What the server does with a broker message before a shard sees it.
+    void arrive(const std::shared_ptr<OutboundMessage>& outbound) {
+        if (outbound->message().retain) {
+            std::uint64_t number = 0;
+            store.update(outbound, number);
+            outbound->set_retained_number(number);
+        }
+        delivery.deliver(outbound);
+    }
+
     WsOptions options;
     Counters counters;
     FakeIo io;
     std::map<int, ClientId> ids;
-    Delivery delivery{options, counters, io};
+    RetainedStore store{1000};
+    Delivery delivery{options, counters, io, store};
 };
 
 TEST_F(DeliveryTest, APassWritesEachSessionOnceWithEverythingItGot) {
     open_client(1, {"a/#"});
     open_client(2, {"a/b"});
     delivery.start_pass();
-    delivery.deliver(message("a/b", "one"));
-    delivery.deliver(message("a/c", "two"));
-    delivery.deliver(message("a/b", "three"));
+    arrive(message("a/b", "one"));
+    arrive(message("a/c", "two"));
+    arrive(message("a/b", "three"));
     EXPECT_TRUE(io.writes[1].empty());  // nothing before the end of the pass
     delivery.flush();
     ASSERT_EQ(io.writes[1].size(), 1u);
@@ -101,10 +113,10 @@ TEST_F(DeliveryTest, APassWritesEachSessionOnceWithEverythingItGot) {
 TEST_F(DeliveryTest, FramesQueuedWhileAWriteIsInFlightGoWhenItCompletes) {
     open_client(1, {"#"});
     io.takes_at_once = false;
-    delivery.deliver(message("t", "first"));
+    arrive(message("t", "first"));
     delivery.flush();
-    delivery.deliver(message("t", "second"));
-    delivery.deliver(message("t", "third"));
+    arrive(message("t", "second"));
+    arrive(message("t", "third"));
     delivery.flush();
     ASSERT_EQ(io.writes[1].size(), 1u);  // still in flight
     delivery.write_done(ids[1]);
@@ -115,7 +127,7 @@ TEST_F(DeliveryTest, FramesQueuedWhileAWriteIsInFlightGoWhenItCompletes) {
 TEST_F(DeliveryTest, ABurstBeyondTheBoundIsWrittenAtOnceAndNobodyIsClosed) {
     open_client(1, {"#"});
     const std::string payload(3'000, 'x');
-    for (int i = 0; i < 8; ++i) delivery.deliver(message("t", payload));
+    for (int i = 0; i < 8; ++i) arrive(message("t", payload));
     // Past the bound with nothing in flight, the session was written
     // mid-pass rather than judged.
     EXPECT_GE(io.writes[1].size(), 1u);
@@ -131,7 +143,7 @@ TEST_F(DeliveryTest, AClientWhoseSocketTakesNothingIsClosedWith1008) {
     io.takes_at_once = false;  // writes never complete; kernel has no room
     const std::string payload(3'000, 'x');
     for (int i = 0; i < 10; ++i) {
-        delivery.deliver(message("t", payload));
+        arrive(message("t", payload));
         delivery.flush();
         if (i == 0) delivery.write_done(ids[2]);  // client 2 keeps reading
         if (i > 0) delivery.write_done(ids[2]);
@@ -148,8 +160,7 @@ TEST_F(DeliveryTest, RetainedStateIsReplayedBeforeLiveMessagesAndNotTwice) {
     // bound each), so the replay is still running when the updates come.
     auto padded = [](std::string text) { return text + std::string(1'000 - text.size(), '.'); };
     for (int i = 10; i < 30; ++i) {
-        delivery.deliver(
-            message("r/" + std::to_string(i), padded("old" + std::to_string(i)), true));
+        arrive(message("r/" + std::to_string(i), padded("old" + std::to_string(i)), true));
     }
     delivery.flush();
     io.takes_at_once = false;
@@ -158,9 +169,9 @@ TEST_F(DeliveryTest, RetainedStateIsReplayedBeforeLiveMessagesAndNotTwice) {
     delivery.opened(session);  // the first write: part of the replay
     ASSERT_EQ(io.writes[1].size(), 1u);
     ASSERT_LT(io.writes[1][0].size(), 20u);
-    delivery.deliver(message("r/12", padded("new12"), true));  // already replayed
-    delivery.deliver(message("r/25", padded("new25"), true));  // not yet: skipped there
-    delivery.deliver(message("r/live", padded("live")));
+    arrive(message("r/12", padded("new12"), true));  // already replayed
+    arrive(message("r/25", padded("new25"), true));  // not yet: skipped there
+    arrive(message("r/live", padded("live")));
     delivery.flush();
     for (int i = 0; i < 20 && io.writes[1].size() > static_cast<std::size_t>(i); ++i) {
         delivery.write_done(ids[1]);
@@ -173,6 +184,23 @@ TEST_F(DeliveryTest, RetainedStateIsReplayedBeforeLiveMessagesAndNotTwice) {
     }
     expected.insert(expected.end(), {"new12", "new25", "live"});
     EXPECT_EQ(got, expected);
+}
+
+TEST_F(DeliveryTest, AReplayLeavesToTheInboxWhatTheShardHasNotDeliveredYet) {
+    // The store has r/1 (seen by this shard) and r/2 (stored by the MQTT
+    // thread, still in this shard's inbox): a client subscribing now gets r/1
+    // replayed and r/2 live, once each.
+    arrive(message("r/1", "one", true));
+    auto pending = message("r/2", "two", true);
+    std::uint64_t number = 0;
+    store.update(pending, number);
+    pending->set_retained_number(number);
+    Session& session = new_client(1);
+    delivery.subscribe(session, {"r/#"});
+    delivery.opened(session);
+    delivery.deliver(pending);  // the inbox catches up
+    delivery.flush();
+    EXPECT_EQ(all_written(1), (std::vector<std::string>{"one", "two"}));
 }
 
 TEST_F(DeliveryTest, ATargetedMessageOutsideTheSessionsPermissionsIsDropped) {
@@ -196,7 +224,7 @@ TEST_F(DeliveryTest, ATargetedMessageOutsideTheSessionsPermissionsIsDropped) {
 
 TEST_F(DeliveryTest, ARemovedSessionIsNotFlushed) {
     open_client(1, {"#"});
-    delivery.deliver(message("t", "x"));
+    arrive(message("t", "x"));
     delivery.remove(ids[1]);
     delivery.flush();
     EXPECT_TRUE(io.writes[1].empty());
