@@ -1,5 +1,8 @@
 // The last retained message of each topic, so a client that subscribes gets
-// the current state first (as an MQTT subscriber would). Bounded in topics.
+// the current state first (as an MQTT subscriber would). Bounded in topics and
+// in bytes: past either bound the least recently updated topic goes first.
+// Messages with an expiry interval go when it runs out, and a resync (after
+// the broker link came back) drops every topic the broker did not send again.
 //
 // A tree of topic levels (after mosquitto's retain.c): a replay walks only the
 // branches its filters can match, so its cost follows what matches, not the
@@ -16,11 +19,15 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <optional>
+#include <queue>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,7 +37,21 @@
 
 namespace mqttws {
 
-enum class RetainedUpdate { stored, deleted, full, not_retained };
+enum class RetainedUpdate {
+    stored,
+    deleted,
+    full,  // bigger than the whole byte bound: not kept
+    not_retained,
+};
+
+struct RetainedLimits {
+    std::size_t max_entries = 10000;
+    std::uint64_t max_bytes = UINT64_MAX;
+};
+
+// What one entry counts against the byte bound: its payload and topic, and a
+// fixed share for the tree node, the message and its bookkeeping.
+inline constexpr std::uint64_t retained_entry_overhead = 256;
 
 // Where a replay stands: the filters it serves and the last topic it passed.
 struct RetainedCursor {
@@ -46,11 +67,15 @@ struct RetainedCursor {
 template <typename Entry>
 class RetainedCache {
   public:
-    explicit RetainedCache(std::size_t capacity) : capacity_(capacity) {}
+    using Clock = std::chrono::steady_clock;
+
+    explicit RetainedCache(std::size_t max_entries) : RetainedCache(RetainedLimits{max_entries}) {}
+    explicit RetainedCache(RetainedLimits limits) : limits_(limits) {}
 
     // A retained message replaces its topic's entry; an empty retained
-    // payload deletes it, as MQTT does.
-    RetainedUpdate update(const Entry& entry) {
+    // payload deletes it, as MQTT does. `evicted` counts the topics that went
+    // to make room.
+    RetainedUpdate update(const Entry& entry, std::size_t* evicted = nullptr) {
         const auto& msg = entry->message();
         if (!msg.retain || msg.target_session) return RetainedUpdate::not_retained;
         ++updates_;
@@ -59,21 +84,69 @@ class RetainedCache {
             erase(levels);
             return RetainedUpdate::deleted;
         }
+        const std::uint64_t bytes = msg.payload.size() + msg.topic.size() + retained_entry_overhead;
+        if (bytes > limits_.max_bytes || limits_.max_entries == 0) {
+            erase(levels);  // an older, smaller message of this topic is no longer current
+            return RetainedUpdate::full;
+        }
         Node* node = find(levels);
         if (node && node->slot) {
-            node->slot = Slot{entry, updates_};
-            return RetainedUpdate::stored;
+            bytes_ -= node->slot->bytes;
+            lru_.erase(node->slot->lru);
+        } else {
+            node = &root_;
+            for (std::size_t i = 0; i < levels.size(); ++i) {
+                auto& child = node->children[std::string(levels[i])];
+                if (!child) child = std::make_unique<Node>();
+                node = child.get();
+            }
+            ++size_;
         }
-        if (size_ >= capacity_) return RetainedUpdate::full;
-        node = &root_;
-        for (std::size_t i = 0; i < levels.size(); ++i) {
-            auto& child = node->children[std::string(levels[i])];
-            if (!child) child = std::make_unique<Node>();
-            node = child.get();
+        node->slot = Slot{entry, updates_, generation_, bytes, lru_.insert(lru_.end(), node)};
+        bytes_ += bytes;
+        if (msg.message_expiry_interval) {
+            expiries_.push(Expiry{msg.arrival + std::chrono::seconds(*msg.message_expiry_interval),
+                                  updates_, msg.topic});
         }
-        node->slot = Slot{entry, updates_};
-        ++size_;
+        // Make room, oldest first. The newest entry stays: it fits alone.
+        std::size_t gone = 0;
+        while (size_ > limits_.max_entries || bytes_ > limits_.max_bytes) {
+            erase(TopicLevels(lru_.front()->slot->entry->message().topic));
+            ++gone;
+        }
+        if (evicted) *evicted = gone;
         return RetainedUpdate::stored;
+    }
+
+    // Drops the messages whose expiry interval has run out by `now`.
+    std::size_t expire(Clock::time_point now) {
+        std::size_t gone = 0;
+        while (!expiries_.empty() && expiries_.top().deadline <= now) {
+            const Expiry expiry = expiries_.top();
+            expiries_.pop();
+            const TopicLevels levels(expiry.topic);
+            const Node* node = find(levels);
+            // Only if the entry is still the message that expires.
+            if (node && node->slot && node->slot->update == expiry.update) {
+                erase(levels);
+                ++gone;
+            }
+        }
+        return gone;
+    }
+
+    // A resync: from now on every update marks its topic as confirmed by the
+    // broker; end_resync() drops the topics that were not.
+    void begin_resync() { ++generation_; }
+    std::size_t end_resync() {
+        std::vector<std::string> stale;
+        for (const Node* node : lru_) {
+            if (node->slot->generation < generation_) {
+                stale.push_back(node->slot->entry->message().topic);
+            }
+        }
+        for (const auto& topic : stale) erase(TopicLevels(topic));
+        return stale.size();
     }
 
     // A cursor over what `added` matches and `held` does not, as of now.
@@ -110,17 +183,28 @@ class RetainedCache {
     }
 
     std::size_t size() const { return size_; }
+    std::uint64_t bytes() const { return bytes_; }
     // How many retained messages update() has taken (stored, deleted or not).
     std::uint64_t updates() const { return updates_; }
 
   private:
+    struct Node;
     struct Slot {
         Entry entry;
         std::uint64_t update = 0;
+        std::uint64_t generation = 0;
+        std::uint64_t bytes = 0;
+        typename std::list<Node*>::iterator lru;  // in update order, oldest first
     };
     struct Node {
         std::map<std::string, std::unique_ptr<Node>, std::less<>> children;
         std::optional<Slot> slot;
+    };
+    struct Expiry {
+        Clock::time_point deadline;
+        std::uint64_t update = 0;
+        std::string topic;
+        bool operator>(const Expiry& other) const { return deadline > other.deadline; }
     };
 
     // One walk: the filters, where to resume, and the path so far.
@@ -151,6 +235,8 @@ class RetainedCache {
             node = it->second.get();
         }
         if (!node->slot) return;
+        bytes_ -= node->slot->bytes;
+        lru_.erase(node->slot->lru);
         node->slot.reset();
         --size_;
         // Prune the branch left empty, bottom up.
@@ -264,9 +350,13 @@ class RetainedCache {
         return false;
     }
 
-    std::size_t capacity_;
+    RetainedLimits limits_;
     std::uint64_t updates_ = 0;
+    std::uint64_t generation_ = 0;
     std::size_t size_ = 0;
+    std::uint64_t bytes_ = 0;
+    std::list<Node*> lru_;
+    std::priority_queue<Expiry, std::vector<Expiry>, std::greater<>> expiries_;
     Node root_;
 };
 

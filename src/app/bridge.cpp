@@ -13,6 +13,7 @@
 
 #include "app/metrics_exposition.hpp"
 #include "app/open_file_limit.hpp"
+#include "app/retained_sync.hpp"
 #include "app/signal_receiver.hpp"
 #include "mqtt/mqtt_link.hpp"
 #include "ws/ws_server.hpp"
@@ -30,11 +31,16 @@ int run_bridge(const Config& config) {
     // The link and the server point at each other; the link is created
     // first and torn down first, so no Paho callback outlives the server.
     ws::WsServer* server_ref = nullptr;
+    RetainedSync* retained_ref = nullptr;
     mqtt::LinkEvents events;
     events.on_message = [&server_ref](MessagePtr message) {
         server_ref->deliver(std::move(message));
     };
-    events.on_link_change = [&server_ref](bool up) { server_ref->set_mqtt_connected(up); };
+    events.on_link_change = [&server_ref, &retained_ref](bool up) {
+        server_ref->set_mqtt_connected(up);
+        retained_ref->link_changed(up);
+    };
+    events.on_connected = [&retained_ref] { retained_ref->link_connected(); };
     std::optional<mqtt::MqttLink> link;
     link.emplace(config.mqtt, std::move(events), control);
 
@@ -51,7 +57,8 @@ int run_bridge(const Config& config) {
 
     // Answered on shard threads, only once the server has started.
     auto metrics = [&server_ref, &link] {
-        return render_metrics(server_ref->state(), link->counters(), server_ref->counters());
+        return render_metrics(server_ref->state(), link->counters(), server_ref->counters(),
+                              server_ref->retained());
     };
     ws::WsServer server(config.ws, &*link, metrics);
     server_ref = &server;
@@ -63,6 +70,9 @@ int run_bridge(const Config& config) {
     spdlog::info("listening on {}:{} ({} at {}, {} thread(s)); instance {}", config.ws.listen_host,
                  config.ws.listen_port, config.ws.security.tls ? "wss" : "ws", config.ws.ws_path,
                  config.ws.threads, config.instance_id);
+    RetainedSync retained_sync(control, server, config.ws.retained_settle);
+    retained_ref = &retained_sync;
+    retained_sync.start();
     link->start();
 
     // Connection churn frees memory in every thread's malloc arena; glibc
@@ -105,6 +115,7 @@ int run_bridge(const Config& config) {
                      signal == SIGINT ? "SIGINT" : "SIGTERM");
         server.shutdown();
         trim_timer.cancel();
+        retained_sync.stop();
         reload_signals.cancel();
         work.reset();
         control.stop();

@@ -61,6 +61,8 @@ struct RawFlags {
     std::vector<std::string> allow_publish;
     std::string events_topic;
     std::size_t retained_cache = 10000;
+    std::string retained_bytes = "64MiB";
+    std::string retained_settle = "1s";
     std::size_t max_connections = 100000;
     std::string slow_client = "close";
     std::string ping_interval = "30s";
@@ -233,7 +235,8 @@ std::optional<BadValue> check(const RawFlags& raw, Config& config) {
           std::tuple{"--shutdown-timeout", &raw.shutdown_timeout, &ws.shutdown_timeout},
           std::tuple{"--ping-interval", &raw.ping_interval, &ws.ping_interval},
           std::tuple{"--pong-timeout", &raw.pong_timeout, &ws.pong_timeout},
-          std::tuple{"--handshake-timeout", &raw.handshake_timeout, &ws.handshake_timeout}}) {
+          std::tuple{"--handshake-timeout", &raw.handshake_timeout, &ws.handshake_timeout},
+          std::tuple{"--retained-settle", &raw.retained_settle, &ws.retained_settle}}) {
         const auto duration = parse_duration(*text);
         if (!duration) {
             return BadValue{flag, "'" + *text + "' is not a duration (e.g. 500ms, 30s, 5m)"};
@@ -242,7 +245,8 @@ std::optional<BadValue> check(const RawFlags& raw, Config& config) {
     }
     for (auto [flag, value] : {std::pair{"--ping-interval", ws.ping_interval},
                                std::pair{"--pong-timeout", ws.pong_timeout},
-                               std::pair{"--handshake-timeout", ws.handshake_timeout}}) {
+                               std::pair{"--handshake-timeout", ws.handshake_timeout},
+                               std::pair{"--retained-settle", ws.retained_settle}}) {
         if (value.count() <= 0) return BadValue{flag, "must be more than 0"};
     }
     const auto expiry = parse_duration(raw.mqtt_session_expiry);
@@ -290,7 +294,8 @@ std::optional<BadValue> check(const RawFlags& raw, Config& config) {
     for (auto [flag, text, out] :
          {std::tuple{"--max-buffered-bytes", &raw.max_buffered_bytes, &ws.max_buffered_bytes},
           std::tuple{"--max-message-size", &raw.max_message_size, &ws.max_message_size},
-          std::tuple{"--max-payload", &raw.max_payload, &mqtt.max_payload}}) {
+          std::tuple{"--max-payload", &raw.max_payload, &mqtt.max_payload},
+          std::tuple{"--retained-bytes", &raw.retained_bytes, &ws.retained_bytes}}) {
         const auto size = parse_size(*text);
         if (!size || *size == 0) {
             return BadValue{flag, "'" + *text + "' is not a size (e.g. 512, 64KiB, 1MiB)"};
@@ -391,7 +396,14 @@ CommandLine parse_command_line(int argc, char** argv) {
         ->delimiter(',');
     add("--events-topic", raw.events_topic, "Publish connect/disconnect events (JSON) here");
     add("--retained-cache", raw.retained_cache,
-        "Topics whose last retained message is replayed to new subscribers")
+        "Topics whose last retained message is replayed to new subscribers (least recently "
+        "updated go first)")
+        ->capture_default_str();
+    add("--retained-bytes", raw.retained_bytes,
+        "Bytes the retained messages may take (least recently updated go first)")
+        ->capture_default_str();
+    add("--retained-settle", raw.retained_settle,
+        "After the broker link comes back: quiet time that ends the resync of retained state")
         ->capture_default_str();
     add("--max-connections", raw.max_connections, "Open WebSocket connections (over it: HTTP 503)")
         ->capture_default_str();

@@ -9,7 +9,8 @@ namespace mqttws::app {
 using ws::Counters;
 
 std::string render_metrics(const ws::ServerState& state, const mqtt::LinkCounters& link,
-                           const std::vector<const Counters*>& shards) {
+                           const std::vector<const Counters*>& shards,
+                           const ws::RetainedStore& retained) {
     auto sum = [&](Counter Counters::*field) {
         std::uint64_t total = 0;
         for (const Counters* shard : shards) {
@@ -73,8 +74,19 @@ std::string render_metrics(const ws::ServerState& state, const mqtt::LinkCounter
     out.family("mwb_protocol_errors_total", "counter", "Malformed or refused protocol frames.");
     out.sample("mwb_protocol_errors_total", sum(&Counters::protocol_errors));
     out.family("mwb_retained_cache_full_total", "counter",
-               "Retained messages not cached because --retained-cache was full.");
-    out.sample("mwb_retained_cache_full_total", sum(&Counters::retained_cache_full));
+               "Retained messages not kept: larger than --retained-bytes alone.");
+    out.sample("mwb_retained_cache_full_total", std::uint64_t{retained.refused()});
+    out.family("mwb_retained_messages", "gauge", "Topics whose retained message is kept.");
+    out.sample("mwb_retained_messages", std::uint64_t{retained.size()});
+    out.family("mwb_retained_bytes", "gauge",
+               "Bytes the kept retained messages count against --retained-bytes.");
+    out.sample("mwb_retained_bytes", retained.bytes());
+    out.family("mwb_retained_dropped_total", "counter",
+               "Retained messages dropped from the store, by reason.");
+    out.sample("mwb_retained_dropped_total", retained.evicted(), {{"reason", "evicted"}});
+    out.sample("mwb_retained_dropped_total", retained.expired(), {{"reason", "expired"}});
+    out.sample("mwb_retained_dropped_total", retained.resynced_out(),
+               {{"reason", "not_on_broker"}});
     out.family("mwb_mqtt_reconnects_total", "counter", "Broker link re-established after a loss.");
     out.sample("mwb_mqtt_reconnects_total", read(link.reconnects));
     out.family("mwb_mqtt_connected", "gauge", "1 when the broker link is up and subscribed.");

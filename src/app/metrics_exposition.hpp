@@ -9,12 +9,14 @@
 
 #include "mqtt/link_counters.hpp"
 #include "ws/counters.hpp"
+#include "ws/retained_store.hpp"
 #include "ws/server_state.hpp"
 
 namespace mqttws::app {
 
 // `ws` holds one Counters per shard and the server's own.
 std::string render_metrics(const ws::ServerState& state, const mqtt::LinkCounters& link,
-                           const std::vector<const ws::Counters*>& ws);
+                           const std::vector<const ws::Counters*>& ws,
+                           const ws::RetainedStore& retained);
 
 }  // namespace mqttws::app

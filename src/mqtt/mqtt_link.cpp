@@ -132,6 +132,7 @@ MqttLink::MqttLink(MqttOptions options, LinkEvents events, boost::asio::io_conte
             std::lock_guard<std::mutex> lock(mutex_);
             backoff_ = options_.reconnect_min;
         }
+        if (events_.on_connected) events_.on_connected();
         subscribe_all();
     });
     client_->set_connection_lost_handler([this](const std::string& cause) {

@@ -27,6 +27,9 @@ struct LinkEvents {
     std::function<void(MessagePtr)> on_message;
     // true once connected and subscribed; false when the link drops.
     std::function<void(bool)> on_link_change;
+    // Connected, about to subscribe: the broker is going to send its
+    // retained messages again.
+    std::function<void()> on_connected;
 };
 
 class MqttLink : public ClientPublisher {

@@ -33,7 +33,6 @@ struct Counters {
     Counter publish_refused{0};
     Counter publish_failed{0};
     Counter protocol_errors{0};
-    Counter retained_cache_full{0};
     Counter subscriptions{0};  // gauge
     // Broker arrival to the frame handed to the connection, per delivery.
     LatencyHistogram delivery_latency;

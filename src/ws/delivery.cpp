@@ -218,6 +218,12 @@ void Delivery::resume(ClientId id) {
     if (Session* session = find(id)) flush(*session);
 }
 
+void Delivery::resume_all() {
+    for (auto& slot : slots_) {
+        if (slot.session) flush(*slot.session);
+    }
+}
+
 void Delivery::update_subscription_gauge() {
     counters_.subscriptions.store(router_.subscription_count(), std::memory_order_relaxed);
 }

@@ -98,6 +98,8 @@ class Delivery {
     void write_done(ClientId id);
     // Writes what the session has, if no write is in flight (continue_later).
     void resume(ClientId id);
+    // The same for every session (replays that waited can go on).
+    void resume_all();
 
     // A new delivery pass (flow control judges by pass; the latency clock is
     // read afresh, see HandoffClock).

@@ -19,9 +19,12 @@ FramePtr make_prepared_frame(websocketpp::frame::opcode::value opcode, const std
 }
 
 FramePtr OutboundMessage::build(WireForm form) const {
+    return build(form, *message_);
+}
+
+FramePtr OutboundMessage::build(WireForm form, const Message& msg) {
     using websocketpp::frame::opcode::binary;
     using websocketpp::frame::opcode::text;
-    const Message& msg = *message_;
     switch (form) {
         case WireForm::payload:
             return make_prepared_frame(msg.kind == PayloadKind::binary ? binary : text,
@@ -46,7 +49,21 @@ const FramePtr& OutboundMessage::frame(WireForm form) const {
     return frames_[index];
 }
 
-FramePtr OutboundMessage::frame_for_replay(WireForm form) const {
+FramePtr OutboundMessage::frame_for_replay(WireForm form,
+                                           std::chrono::steady_clock::time_point now) const {
+    const Message& msg = *message_;
+    if (msg.message_expiry_interval) {
+        const auto waited =
+            std::chrono::duration_cast<std::chrono::seconds>(now - msg.arrival).count();
+        if (waited >= *msg.message_expiry_interval) return nullptr;
+        // The payload alone says nothing of expiry; the msg forms do.
+        if (form != WireForm::payload && waited > 0) {
+            Message left = msg;
+            left.message_expiry_interval =
+                *msg.message_expiry_interval - static_cast<std::uint32_t>(waited);
+            return build(form, left);
+        }
+    }
     const auto index = static_cast<std::size_t>(form);
     if (built_[index].load(std::memory_order_acquire)) return frames_[index];
     return build(form);

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -32,13 +33,16 @@ class OutboundMessage {
     // A prepared (already framed) websocketpp message: websocketpp queues it
     // unchanged, so all recipients share one buffer. Built once, then kept.
     const FramePtr& frame(WireForm form) const;
-    // The frame if some recipient already had it built; otherwise one made
-    // for this caller alone and not kept (a replay must not leave a copy of
-    // every retained message behind).
-    FramePtr frame_for_replay(WireForm form) const;
+    // For a replay at `now`: the frame if some recipient already had it
+    // built, otherwise one made for this caller alone and not kept (a replay
+    // must not leave a copy of every retained message behind). A message with
+    // an expiry interval carries what is left of it, as a broker's would;
+    // null once it has expired.
+    FramePtr frame_for_replay(WireForm form, std::chrono::steady_clock::time_point now) const;
 
   private:
     FramePtr build(WireForm form) const;
+    static FramePtr build(WireForm form, const Message& msg);
 
     MessagePtr message_;
     TopicLevels levels_;

@@ -43,6 +43,7 @@ bool OutboundQueue::take_write(std::vector<FramePtr>& out, std::uint64_t pass) {
     while (ready_head_ == ready_.size() && !sources_.empty() && out.size() < max_frames_per_write &&
            (out.empty() || taken < chunk)) {
         Pending& head = sources_.front();
+        if (!head.source->ready()) break;
         if (FramePtr frame = head.source->next()) {
             taken += frame_bytes(frame);
             out.push_back(std::move(frame));

@@ -55,6 +55,9 @@ class FrameSource {
     virtual FramePtr next() = 0;
     // The client unsubscribed from these filters: yield nothing more for them.
     virtual void drop_filters(const std::vector<std::string>& filters) = 0;
+    // False while the source must not be read yet (what waits behind it
+    // waits too); the owner resumes the client when it becomes ready.
+    virtual bool ready() const { return true; }
 };
 
 std::uint64_t frame_bytes(const FramePtr& frame);

@@ -3,6 +3,7 @@
 // drains (OutboundQueue asks for more only when a write completes).
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,9 +24,17 @@ class RetainedReplay final : public FrameSource {
     bool empty() const { return !store_.has_next(cursor_); }
 
     FramePtr next() override {
-        const OutboundMessagePtr entry = store_.next(cursor_);
-        return entry ? entry->frame_for_replay(form_) : nullptr;
+        const auto now = std::chrono::steady_clock::now();
+        while (const OutboundMessagePtr entry = store_.next(cursor_)) {
+            // An entry expired but not yet dropped from the store is skipped.
+            if (FramePtr frame = entry->frame_for_replay(form_, now)) return frame;
+        }
+        return nullptr;
     }
+
+    // While the broker sends its retained state again, the store may still
+    // hold what the broker no longer has: wait for the resync to end.
+    bool ready() const override { return !store_.resyncing(); }
 
     void drop_filters(const std::vector<std::string>& filters) override {
         RetainedCache<OutboundMessagePtr>::drop_filters(cursor_, filters);

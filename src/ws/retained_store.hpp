@@ -1,17 +1,23 @@
 // Role: replay. The retained state of the whole process: one tree of topic
-// levels (RetainedCache), written by the MQTT thread alone and read by every
-// shard's replays. The writer takes the lock exclusively for one update; a
-// replay takes it shared for one entry at a time. Live delivery never touches
-// the store, so a message's way to its subscribers takes no lock.
+// levels (RetainedCache), written under an exclusive lock (by the MQTT thread
+// for each retained message, by the control loop to expire messages and to
+// end a resync) and read by every shard's replays, which take it shared for
+// one entry at a time. Live delivery never touches the store, so a message's
+// way to its subscribers takes no lock.
 //
 // Every retained message gets a number from the store, carried to each shard
 // with the message. A shard knows the last number it has delivered (every
 // retained message reaches every shard, in order); a replay it starts yields
 // only entries no newer than that, because newer ones are still in its inbox
 // and reach the new subscriber live.
+//
+// The broker is the truth: after the link comes back, the broker sends its
+// retained messages again; a resync drops what it did not send once the
+// retained messages stop coming (--retained-settle). Replays wait meanwhile.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -19,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "mqttws/counter.hpp"
 #include "mqttws/retained_cache.hpp"
 #include "ws/outbound_message.hpp"
 
@@ -26,15 +33,49 @@ namespace mqttws::ws {
 
 class RetainedStore {
   public:
-    explicit RetainedStore(std::size_t capacity) : cache_(capacity) {}
+    using Clock = std::chrono::steady_clock;
+
+    explicit RetainedStore(RetainedLimits limits) : cache_(limits) {}
 
     // The MQTT thread. Returns what happened and the message's number.
     RetainedUpdate update(const OutboundMessagePtr& message, std::uint64_t& number) {
         const std::unique_lock<std::shared_mutex> lock(mutex_);
-        const RetainedUpdate result = cache_.update(message);
+        std::size_t evicted = 0;
+        const RetainedUpdate result = cache_.update(message, &evicted);
         number = cache_.updates();
-        size_.store(cache_.size(), std::memory_order_relaxed);
+        evicted_.fetch_add(evicted, std::memory_order_relaxed);
+        if (result == RetainedUpdate::full) refused_.fetch_add(1, std::memory_order_relaxed);
+        last_update_.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+        publish_sizes();
         return result;
+    }
+
+    // The control loop: drops what expired by `now`.
+    void expire(Clock::time_point now) {
+        const std::unique_lock<std::shared_mutex> lock(mutex_);
+        expired_.fetch_add(cache_.expire(now), std::memory_order_relaxed);
+        publish_sizes();
+    }
+
+    // The broker link is back (before it subscribes again): replays wait and
+    // every retained message from now on is confirmed by the broker.
+    void begin_resync() {
+        const std::unique_lock<std::shared_mutex> lock(mutex_);
+        cache_.begin_resync();
+        resyncing_.store(true, std::memory_order_release);
+    }
+    // The broker sent what it holds (`complete`: drop the rest) or the link
+    // dropped before it was done (keep everything); replays go on.
+    void end_resync(bool complete) {
+        const std::unique_lock<std::shared_mutex> lock(mutex_);
+        if (complete) resynced_out_.fetch_add(cache_.end_resync(), std::memory_order_relaxed);
+        resyncing_.store(false, std::memory_order_release);
+        publish_sizes();
+    }
+    bool resyncing() const { return resyncing_.load(std::memory_order_acquire); }
+    // When the last retained message arrived (to tell when the broker is done).
+    Clock::time_point last_update() const {
+        return Clock::time_point(Clock::duration(last_update_.load(std::memory_order_relaxed)));
     }
 
     // Any shard: a cursor over what `added` matches and `held` does not, of
@@ -58,12 +99,31 @@ class RetainedStore {
         return cache_.has_next(cursor);
     }
 
+    // For /metrics, from any thread.
     std::size_t size() const { return size_.load(std::memory_order_relaxed); }
+    std::uint64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
+    std::uint64_t evicted() const { return evicted_.load(std::memory_order_relaxed); }
+    std::uint64_t expired() const { return expired_.load(std::memory_order_relaxed); }
+    std::uint64_t resynced_out() const { return resynced_out_.load(std::memory_order_relaxed); }
+    std::uint64_t refused() const { return refused_.load(std::memory_order_relaxed); }
 
   private:
+    void publish_sizes() {
+        size_.store(cache_.size(), std::memory_order_relaxed);
+        bytes_.store(cache_.bytes(), std::memory_order_relaxed);
+    }
+
     mutable std::shared_mutex mutex_;
     RetainedCache<OutboundMessagePtr> cache_;
+    std::atomic<bool> resyncing_{false};
+    std::atomic<Clock::rep> last_update_{0};
+    // Written under the exclusive lock by more than one thread.
     std::atomic<std::size_t> size_{0};
+    std::atomic<std::uint64_t> bytes_{0};
+    std::atomic<std::uint64_t> evicted_{0};
+    std::atomic<std::uint64_t> expired_{0};
+    std::atomic<std::uint64_t> resynced_out_{0};
+    std::atomic<std::uint64_t> refused_{0};
 };
 
 }  // namespace mqttws::ws

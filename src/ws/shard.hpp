@@ -31,6 +31,7 @@ class Shard {
     // Any thread. Queued in the shard's inbox; one wakeup per burst.
     virtual void post_message(OutboundMessagePtr message) = 0;
     virtual void post_status(bool mqtt_connected) = 0;
+    virtual void post_retained_ready() = 0;
     virtual void post_shutdown() = 0;
 
     // Any thread: whether a subscriber of this shard could match a topic.
@@ -55,6 +56,7 @@ class BasicShard final : public Shard, private SessionIo, private WriteListener 
         core_.post_message(std::move(message));
     }
     void post_status(bool mqtt_connected) override { core_.post_status(mqtt_connected); }
+    void post_retained_ready() override { core_.post_retained_ready(); }
     void post_shutdown() override;
 
     const InterestFilter& interest() const override { return core_.interest(); }

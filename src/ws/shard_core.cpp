@@ -57,6 +57,10 @@ void ShardCore::post_status(bool mqtt_connected) {
     });
 }
 
+void ShardCore::post_retained_ready() {
+    post_task([this] { delivery_.resume_all(); });
+}
+
 void ShardCore::run_pass() {
     inbox_.take(pass_);
     delivery_.start_pass();

@@ -65,6 +65,8 @@ class ShardCore {
     // Any thread: queued in the inbox, run in one pass per burst.
     void post_message(OutboundMessagePtr message);
     void post_status(bool mqtt_connected);
+    // The retained store finished a resync: replays that waited go on.
+    void post_retained_ready();
     void post_task(std::function<void()> task);
 
     // The handshake, including --max-connections (shared by every shard).

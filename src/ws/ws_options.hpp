@@ -23,6 +23,10 @@ struct WsOptions {
     std::size_t max_subscriptions = 100;
     std::chrono::milliseconds shutdown_timeout{5000};
     std::size_t retained_cache = 10000;
+    std::uint64_t retained_bytes = 64ull << 20;
+    // After the broker link comes back, the resync of retained state ends once
+    // no retained message came for this long.
+    std::chrono::milliseconds retained_settle{1000};
     std::size_t max_connections = 100000;
     bool slow_client_drop = false;  // --slow-client drop (default: close)
     std::chrono::milliseconds ping_interval{30000};

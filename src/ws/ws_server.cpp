@@ -12,7 +12,7 @@ WsServer::WsServer(WsOptions options, ClientPublisher* publisher,
                    std::function<std::string()> render_metrics)
     : options_(std::move(options)),
       console_(load_console(options_)),
-      retained_(options_.retained_cache) {
+      retained_(RetainedLimits{options_.retained_cache, options_.retained_bytes}) {
     for (unsigned i = 0; i < options_.threads; ++i) {
         ShardContext context{options_,  state_,         retained_,
                              publisher, render_metrics, console_ ? &*console_ : nullptr};
@@ -78,9 +78,7 @@ void WsServer::deliver(MessagePtr message) {
     const bool retained = outbound->message().retain;
     if (retained) {
         std::uint64_t number = 0;
-        if (retained_.update(outbound, number) == RetainedUpdate::full) {
-            bump(routing_counters_.retained_cache_full);
-        }
+        retained_.update(outbound, number);
         outbound->set_retained_number(number);
     }
     for (auto& shard : shards_) {
@@ -93,6 +91,11 @@ void WsServer::deliver(MessagePtr message) {
 void WsServer::set_mqtt_connected(bool connected) {
     if (state_.mqtt_connected.exchange(connected) == connected) return;
     for (auto& shard : shards_) shard->post_status(connected);
+}
+
+void WsServer::end_retained_resync(bool complete) {
+    retained_.end_resync(complete);
+    for (auto& shard : shards_) shard->post_retained_ready();
 }
 
 std::vector<const Counters*> WsServer::counters() const {

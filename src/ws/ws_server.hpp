@@ -2,6 +2,7 @@
 // MQTT callback thread to hand messages over; never blocks it.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -42,6 +43,16 @@ class WsServer {
     // Thread-safe: hands one broker message to the shards that need it.
     void deliver(MessagePtr message);
     void set_mqtt_connected(bool connected);
+
+    // Retained state against the broker's (see RetainedStore): the link is
+    // back and about to subscribe; the broker has sent what it holds; and
+    // messages whose expiry interval ran out.
+    void begin_retained_resync() { retained_.begin_resync(); }
+    // `complete`: the broker sent all it holds (drop the rest); otherwise
+    // the link dropped first and what is stored stays.
+    void end_retained_resync(bool complete);
+    void expire_retained(std::chrono::steady_clock::time_point now) { retained_.expire(now); }
+    const RetainedStore& retained() const { return retained_; }
 
     const ServerState& state() const { return state_; }
     // Every shard's counters and the server's own (what it routes on the

@@ -90,7 +90,7 @@ class DeliveryTest : public ::testing::Test {
     Counters counters;
     FakeIo io;
     std::map<int, ClientId> ids;
-    RetainedStore store{1000};
+    RetainedStore store{RetainedLimits{1000}};
     Delivery delivery{options, counters, io, store};
 };
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <random>
@@ -133,28 +134,84 @@ TEST(RetainedCache, TargetedMessagesAreNotCached) {
     EXPECT_EQ(cache.size(), 1u);
 }
 
-TEST(RetainedCache, FullAtCapacityButExistingTopicsStillReplaced) {
+TEST(RetainedCache, AtCapacityTheLeastRecentlyUpdatedTopicGoes) {
     Cache cache(2);
     ASSERT_EQ(cache.update(entry("a", "a1")), RetainedUpdate::stored);
     ASSERT_EQ(cache.update(entry("b", "b1")), RetainedUpdate::stored);
-    EXPECT_EQ(cache.update(entry("c", "c1")), RetainedUpdate::full);
+    ASSERT_EQ(cache.update(entry("a", "a2")), RetainedUpdate::stored);  // a is newer than b now
+    std::size_t evicted = 0;
+    EXPECT_EQ(cache.update(entry("c", "c1"), &evicted), RetainedUpdate::stored);
+    EXPECT_EQ(evicted, 1u);
     EXPECT_EQ(cache.size(), 2u);
-    EXPECT_EQ(topics(cache, {"#"}), (Topics{"a", "b"}));
+    EXPECT_EQ(payloads(collect(cache, {"#"})), (Topics{"a2", "c1"}));
+    // A delete makes room without evicting.
+    EXPECT_EQ(cache.update(entry("c", "")), RetainedUpdate::deleted);
+    EXPECT_EQ(cache.update(entry("d", "d1"), &evicted), RetainedUpdate::stored);
+    EXPECT_EQ(evicted, 0u);
+    EXPECT_EQ(topics(cache, {"#"}), (Topics{"a", "d"}));
+}
 
-    // A topic already held is still updated when the cache is full.
-    EXPECT_EQ(cache.update(entry("a", "a2")), RetainedUpdate::stored);
-    EXPECT_EQ(payloads(collect(cache, {"#"})), (Topics{"a2", "b1"}));
+TEST(RetainedCache, TheByteBoundEvictsOldestFirstAndRefusesWhatCannotFitAlone) {
+    const std::uint64_t one = 100 + 1 + retained_entry_overhead;  // payload, topic "x"
+    Cache cache(RetainedLimits{100, 3 * one});
+    for (const char* topic : {"a", "b", "c"}) {
+        ASSERT_EQ(cache.update(entry(topic, std::string(100, 'p'))), RetainedUpdate::stored);
+    }
+    EXPECT_EQ(cache.bytes(), 3 * one);
+    std::size_t evicted = 0;
+    EXPECT_EQ(cache.update(entry("d", std::string(100, 'p')), &evicted), RetainedUpdate::stored);
+    EXPECT_EQ(evicted, 1u);
+    EXPECT_EQ(topics(cache, {"#"}), (Topics{"b", "c", "d"}));
+    // Larger than the whole bound: not kept, and its topic's older message goes.
+    EXPECT_EQ(cache.update(entry("b", std::string(4 * one, 'p'))), RetainedUpdate::full);
+    EXPECT_EQ(topics(cache, {"#"}), (Topics{"c", "d"}));
+}
 
-    // A delete makes room again.
-    EXPECT_EQ(cache.update(entry("b", "")), RetainedUpdate::deleted);
-    EXPECT_EQ(cache.update(entry("c", "c1")), RetainedUpdate::stored);
-    EXPECT_EQ(topics(cache, {"#"}), (Topics{"a", "c"}));
+TEST(RetainedCache, AMessageGoesWhenItsExpiryIntervalRunsOut) {
+    Cache cache(10);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto expiring = std::make_shared<TestOutbound>();
+    expiring->msg = entry("e", "soon")->message();
+    expiring->msg.message_expiry_interval = 10;
+    expiring->msg.arrival = t0;
+    ASSERT_EQ(cache.update(expiring), RetainedUpdate::stored);
+    ASSERT_EQ(cache.update(entry("keep", "forever")), RetainedUpdate::stored);
+    EXPECT_EQ(cache.expire(t0 + std::chrono::seconds(9)), 0u);
+    EXPECT_EQ(cache.size(), 2u);
+    EXPECT_EQ(cache.expire(t0 + std::chrono::seconds(10)), 1u);
+    EXPECT_EQ(topics(cache, {"#"}), (Topics{"keep"}));
+}
+
+TEST(RetainedCache, AReplacedMessageDoesNotExpireWithItsPredecessor) {
+    Cache cache(10);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto expiring = std::make_shared<TestOutbound>();
+    expiring->msg = entry("e", "soon")->message();
+    expiring->msg.message_expiry_interval = 1;
+    expiring->msg.arrival = t0;
+    ASSERT_EQ(cache.update(expiring), RetainedUpdate::stored);
+    ASSERT_EQ(cache.update(entry("e", "no expiry")), RetainedUpdate::stored);
+    EXPECT_EQ(cache.expire(t0 + std::chrono::seconds(5)), 0u);
+    EXPECT_EQ(payloads(collect(cache, {"#"})), (Topics{"no expiry"}));
+}
+
+TEST(RetainedCache, AResyncDropsTheTopicsTheBrokerDidNotSendAgain) {
+    Cache cache(10);
+    for (const char* topic : {"a", "b", "c"}) {
+        ASSERT_EQ(cache.update(entry(topic, "old")), RetainedUpdate::stored);
+    }
+    cache.begin_resync();
+    ASSERT_EQ(cache.update(entry("a", "again")), RetainedUpdate::stored);
+    ASSERT_EQ(cache.update(entry("d", "new")), RetainedUpdate::stored);
+    EXPECT_EQ(cache.end_resync(), 2u);  // b and c
+    EXPECT_EQ(payloads(collect(cache, {"#"})), (Topics{"again", "new"}));
 }
 
 TEST(RetainedCache, ZeroCapacityHoldsNothing) {
     Cache cache(0);
     EXPECT_EQ(cache.update(entry("a", "1")), RetainedUpdate::full);
     EXPECT_EQ(cache.size(), 0u);
+    EXPECT_EQ(cache.bytes(), 0u);
 }
 
 TEST(RetainedCache, CollectMatchesAnyAddedFilter) {
