@@ -55,10 +55,11 @@ inline constexpr std::uint64_t retained_entry_overhead = 256;
 
 // Where a replay stands: the filters it serves and the last topic it passed.
 struct RetainedCursor {
-    std::vector<std::string> added;  // yield entries matching one of these
-    std::vector<std::string> held;   // and none of these (already seen by the client)
-    std::uint64_t through = 0;       // the cache's update number when the replay began
-    std::string after;               // the last topic yielded
+    using Levels = std::vector<std::string>;
+    std::vector<Levels> added;  // yield entries matching one of these filters (split)
+    std::vector<Levels> held;   // and none of these (already seen by the client)
+    std::uint64_t through = 0;  // the cache's update number when the replay began
+    Levels after;               // the levels of the last topic yielded
     bool started = false;
     bool done = false;
 };
@@ -150,34 +151,53 @@ class RetainedCache {
     }
 
     // A cursor over what `added` matches and `held` does not, as of now.
-    RetainedCursor replay(std::vector<std::string> added, std::vector<std::string> held) const {
-        return RetainedCursor{std::move(added), std::move(held), updates_, {}, false, false};
+    RetainedCursor replay(const std::vector<std::string>& added,
+                          const std::vector<std::string>& held) const {
+        RetainedCursor cursor;
+        for (const auto& filter : added) cursor.added.push_back(split(filter));
+        for (const auto& filter : held) cursor.held.push_back(split(filter));
+        cursor.through = updates_;
+        return cursor;
     }
 
     // The next entry for `cursor`, or null when it is done. Entries are
     // shared: the pointer is valid until the next update().
     const Entry* next(RetainedCursor& cursor) const {
-        if (cursor.done) return nullptr;
-        std::string topic;
-        const Slot* slot = find_next(cursor, &topic);
-        cursor.started = true;
-        if (!slot) {
+        std::vector<const Entry*> one;
+        next_batch(cursor, one, 1);
+        return one.empty() ? nullptr : one.front();
+    }
+
+    // Up to `max` next entries for `cursor` in one walk (replaces `out`;
+    // fewer means the cursor is done). One descent of the tree serves them
+    // all, which is what makes a replay of many entries cheap.
+    void next_batch(RetainedCursor& cursor, std::vector<const Entry*>& out, std::size_t max) const {
+        out.clear();
+        if (cursor.done || cursor.added.empty()) {
             cursor.done = true;
-            return nullptr;
+            return;
         }
-        cursor.after = std::move(topic);
-        return &slot->entry;
+        Walk walk{cursor, {}, &out, max, {}};
+        visit(walk, root_, cursor.started);
+        cursor.started = true;
+        if (out.size() < max) cursor.done = true;
+        if (!out.empty()) cursor.after = std::move(walk.last);
     }
 
     // Whether next(cursor) would yield anything (a replay worth queueing).
     bool has_next(const RetainedCursor& cursor) const {
-        return !cursor.done && find_next(cursor, nullptr) != nullptr;
+        if (cursor.done || cursor.added.empty()) return false;
+        std::vector<const Entry*> one;
+        Walk walk{cursor, {}, &one, 1, {}};
+        visit(walk, root_, cursor.started);
+        return !one.empty();
     }
 
     // The client no longer holds these filters: the cursor stops serving them.
     static void drop_filters(RetainedCursor& cursor, const std::vector<std::string>& filters) {
         for (const auto& filter : filters) {
-            cursor.added.erase(std::remove(cursor.added.begin(), cursor.added.end(), filter),
+            const RetainedCursor::Levels levels = split(filter);
+            cursor.added.erase(std::remove(cursor.added.begin(), cursor.added.end(), levels),
                                cursor.added.end());
         }
     }
@@ -207,14 +227,22 @@ class RetainedCache {
         bool operator>(const Expiry& other) const { return deadline > other.deadline; }
     };
 
-    // One walk: the filters, where to resume, and the path so far.
+    // One walk: the cursor, the path so far, what it found (up to `max`)
+    // and the levels of the last entry found.
     struct Walk {
         const RetainedCursor& cursor;
-        std::vector<std::vector<std::string_view>> filters;  // `added`, split
-        std::optional<TopicLevels> after;                    // resume strictly after this
         std::vector<std::string_view> path;
-        std::string* topic_out;
+        std::vector<const Entry*>* found;
+        std::size_t max;
+        RetainedCursor::Levels last;
     };
+
+    static RetainedCursor::Levels split(const std::string& filter) {
+        const TopicLevels levels(filter);
+        RetainedCursor::Levels out;
+        for (std::size_t i = 0; i < levels.size(); ++i) out.emplace_back(levels[i]);
+        return out;
+    }
 
     Node* find(const TopicLevels& levels) {
         Node* node = &root_;
@@ -247,27 +275,18 @@ class RetainedCache {
         }
     }
 
-    const Slot* find_next(const RetainedCursor& cursor, std::string* topic_out) const {
-        Walk walk{cursor, {}, std::nullopt, {}, topic_out};
-        for (const auto& filter : cursor.added) {
-            std::vector<std::string_view> levels;
-            const TopicLevels split(filter);
-            for (std::size_t i = 0; i < split.size(); ++i) levels.push_back(split[i]);
-            walk.filters.push_back(std::move(levels));
-        }
-        if (walk.filters.empty()) return nullptr;
-        if (cursor.started) walk.after.emplace(cursor.after);
-        return visit(walk, root_, cursor.started);
+    static bool dollar(const std::vector<std::string_view>& path) {
+        return !path.empty() && !path[0].empty() && path[0][0] == '$';
     }
 
     // Whether `filter` can match a topic whose first levels are `path`.
-    static bool compatible(const std::vector<std::string_view>& filter,
+    static bool compatible(const RetainedCursor::Levels& filter,
                            const std::vector<std::string_view>& path) {
         for (std::size_t i = 0; i < path.size(); ++i) {
             if (i >= filter.size()) return false;
-            if (filter[i] == "#") return !(i == 0 && !path[0].empty() && path[0][0] == '$');
+            if (filter[i] == "#") return !(i == 0 && dollar(path));
             if (filter[i] == "+") {
-                if (i == 0 && !path[0].empty() && path[0][0] == '$') return false;
+                if (i == 0 && dollar(path)) return false;
                 continue;
             }
             if (filter[i] != path[i]) return false;
@@ -275,19 +294,54 @@ class RetainedCache {
         return true;
     }
 
-    // Depth-first in topic order from `node` (whose path is walk.path).
-    // `bound`: walk.path is a prefix of walk.after, so only what comes after
-    // walk.after may be yielded.
-    const Slot* visit(Walk& walk, const Node& node, bool bound) const {
-        const std::size_t depth = walk.path.size();
-        if (node.slot && !bound && depth > 0) {
-            if (const Slot* slot = accept(walk, *node.slot)) return slot;
+    // Whether `filter` matches the topic whose levels are `path` (MQTT 5
+    // §4.7: '#' also matches its parent level; no wildcard at the first level
+    // matches a '$' topic).
+    static bool matches(const RetainedCursor::Levels& filter,
+                        const std::vector<std::string_view>& path) {
+        for (std::size_t i = 0; i < filter.size(); ++i) {
+            if (filter[i] == "#") return !(i == 0 && dollar(path));
+            if (i >= path.size()) return false;
+            if (filter[i] == "+") {
+                if (i == 0 && dollar(path)) return false;
+                continue;
+            }
+            if (filter[i] != path[i]) return false;
         }
+        return filter.size() == path.size();
+    }
+
+    static bool matches_any(const std::vector<RetainedCursor::Levels>& filters,
+                            const std::vector<std::string_view>& path) {
+        for (const auto& filter : filters) {
+            if (matches(filter, path)) return true;
+        }
+        return false;
+    }
+
+    // Depth-first in topic order from `node` (whose path is walk.path).
+    // `bound`: walk.path is a prefix of the cursor's `after`, so only what
+    // comes after that topic may be yielded.
+    // True once walk.found is full.
+    bool visit(Walk& walk, const Node& node, bool bound) const {
+        const std::size_t depth = walk.path.size();
+        if (node.slot && !bound && depth > 0 && accept(walk, *node.slot)) return true;
         // Which children can hold matches: all of them under a wildcard,
         // otherwise only those the compatible filters name.
         bool any_child = false;
-        std::vector<std::string_view> named;
-        for (const auto& filter : walk.filters) {
+        // Literal levels the filters name here; few (one per filter).
+        std::string_view named_inline[4];
+        std::vector<std::string_view> named_more;
+        std::size_t named_count = 0;
+        auto name = [&](std::string_view key) {
+            if (named_count < 4) {
+                named_inline[named_count] = key;
+            } else {
+                named_more.push_back(key);
+            }
+            ++named_count;
+        };
+        for (const auto& filter : walk.cursor.added) {
             if (!compatible(filter, walk.path)) continue;
             const bool hash_above =
                 std::find(filter.begin(), filter.begin() + std::min(depth, filter.size()), "#") !=
@@ -298,56 +352,52 @@ class RetainedCache {
                 if (filter[depth] == "+" || filter[depth] == "#") {
                     any_child = true;
                 } else {
-                    named.push_back(filter[depth]);
+                    name(filter[depth]);
                 }
             }
         }
-        const bool within_after = bound && walk.after && depth < walk.after->size();
-        const std::string_view from = within_after ? (*walk.after)[depth] : std::string_view{};
-        auto descend = [&](const std::string& key, const Node& child) -> const Slot* {
+        const RetainedCursor::Levels& after = walk.cursor.after;
+        const bool within_after = bound && depth < after.size();
+        const std::string_view from = within_after ? std::string_view(after[depth]) : "";
+        auto descend = [&](const std::string& key, const Node& child) {
             const bool child_bound = within_after && key == from;
             walk.path.push_back(key);
-            const Slot* found = visit(walk, child, child_bound);
+            const bool full = visit(walk, child, child_bound);
             walk.path.pop_back();
-            return found;
+            return full;
         };
         if (any_child) {
             auto it = within_after ? node.children.lower_bound(from) : node.children.begin();
             for (; it != node.children.end(); ++it) {
-                if (const Slot* found = descend(it->first, *it->second)) return found;
+                if (descend(it->first, *it->second)) return true;
             }
-            return nullptr;
+            return false;
         }
+        std::vector<std::string_view> named(named_inline,
+                                            named_inline + std::min<std::size_t>(named_count, 4));
+        named.insert(named.end(), named_more.begin(), named_more.end());
         std::sort(named.begin(), named.end());
         named.erase(std::unique(named.begin(), named.end()), named.end());
         for (const std::string_view key : named) {
             if (within_after && key < from) continue;
             const auto it = node.children.find(key);
             if (it == node.children.end()) continue;
-            if (const Slot* found = descend(it->first, *it->second)) return found;
-        }
-        return nullptr;
-    }
-
-    const Slot* accept(Walk& walk, const Slot& slot) const {
-        if (slot.update > walk.cursor.through) return nullptr;  // newer: it arrives live
-        std::string topic;
-        for (std::size_t i = 0; i < walk.path.size(); ++i) {
-            if (i > 0) topic += '/';
-            topic += walk.path[i];
-        }
-        if (!matches_any(walk.cursor.added, topic) || matches_any(walk.cursor.held, topic)) {
-            return nullptr;
-        }
-        if (walk.topic_out) *walk.topic_out = std::move(topic);
-        return &slot;
-    }
-
-    static bool matches_any(const std::vector<std::string>& filters, const std::string& topic) {
-        for (const auto& filter : filters) {
-            if (topic_matches(filter, topic)) return true;
+            if (descend(it->first, *it->second)) return true;
         }
         return false;
+    }
+
+    // Takes the entry if the cursor wants it; true once walk.found is full.
+    bool accept(Walk& walk, const Slot& slot) const {
+        if (slot.update > walk.cursor.through) return false;  // newer: it arrives live
+        if (!matches_any(walk.cursor.added, walk.path) ||
+            matches_any(walk.cursor.held, walk.path)) {
+            return false;
+        }
+        walk.found->push_back(&slot.entry);
+        if (walk.found->size() < walk.max) return false;
+        walk.last.assign(walk.path.begin(), walk.path.end());
+        return true;
     }
 
     RetainedLimits limits_;

@@ -87,11 +87,18 @@ class RetainedStore {
         return cursor;
     }
 
-    // The next entry of `cursor` (null when done), shared with the store.
-    OutboundMessagePtr next(RetainedCursor& cursor) const {
-        const std::shared_lock<std::shared_mutex> lock(mutex_);
-        const OutboundMessagePtr* entry = cache_.next(cursor);
-        return entry ? *entry : nullptr;
+    // Up to `max` next entries of `cursor`, shared with the store (fewer:
+    // the cursor is done). One walk and one hold of the lock for all of them.
+    void next_batch(RetainedCursor& cursor, std::vector<OutboundMessagePtr>& out,
+                    std::size_t max) const {
+        thread_local std::vector<const OutboundMessagePtr*> found;
+        {
+            const std::shared_lock<std::shared_mutex> lock(mutex_);
+            cache_.next_batch(cursor, found, max);
+            out.clear();
+            for (const OutboundMessagePtr* entry : found) out.push_back(*entry);
+        }
+        found.clear();
     }
 
     bool has_next(const RetainedCursor& cursor) const {

@@ -156,10 +156,11 @@ TEST_F(DeliveryTest, AClientWhoseSocketTakesNothingIsClosedWith1008) {
 }
 
 TEST_F(DeliveryTest, RetainedStateIsReplayedBeforeLiveMessagesAndNotTwice) {
-    // 20 retained messages of 1,000 bytes: more than one write (half the
-    // bound each), so the replay is still running when the updates come.
+    // 60 retained messages of 1,000 bytes: several writes (half the bound
+    // each) and several walks of the store (32 entries each), so the replay
+    // is still running when the updates come.
     auto padded = [](std::string text) { return text + std::string(1'000 - text.size(), '.'); };
-    for (int i = 10; i < 30; ++i) {
+    for (int i = 10; i < 70; ++i) {
         arrive(message("r/" + std::to_string(i), padded("old" + std::to_string(i)), true));
     }
     delivery.flush();
@@ -168,21 +169,24 @@ TEST_F(DeliveryTest, RetainedStateIsReplayedBeforeLiveMessagesAndNotTwice) {
     delivery.subscribe(session, {"r/#"});
     delivery.opened(session);  // the first write: part of the replay
     ASSERT_EQ(io.writes[1].size(), 1u);
-    ASSERT_LT(io.writes[1][0].size(), 20u);
+    ASSERT_LT(io.writes[1][0].size(), 32u);
     arrive(message("r/12", padded("new12"), true));  // already replayed
-    arrive(message("r/25", padded("new25"), true));  // not yet: skipped there
+    arrive(message("r/25", padded("new25"), true));  // taken from the store already
+    arrive(message("r/65", padded("new65"), true));  // not yet taken: skipped there
     arrive(message("r/live", padded("live")));
     delivery.flush();
-    for (int i = 0; i < 20 && io.writes[1].size() > static_cast<std::size_t>(i); ++i) {
+    for (int i = 0; i < 40 && io.writes[1].size() > static_cast<std::size_t>(i); ++i) {
         delivery.write_done(ids[1]);
     }
     std::vector<std::string> got;
     for (const auto& frame : all_written(1)) got.push_back(frame.substr(0, frame.find('.')));
+    // Every topic once from the replay (r/65 by its new message only), then
+    // the live messages in order: an old message never follows its update.
     std::vector<std::string> expected;
-    for (int i = 10; i < 30; ++i) {
-        if (i != 25) expected.push_back("old" + std::to_string(i));
+    for (int i = 10; i < 70; ++i) {
+        if (i != 65) expected.push_back("old" + std::to_string(i));
     }
-    expected.insert(expected.end(), {"new12", "new25", "live"});
+    expected.insert(expected.end(), {"new12", "new25", "new65", "live"});
     EXPECT_EQ(got, expected);
 }
 
