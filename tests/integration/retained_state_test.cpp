@@ -22,6 +22,7 @@
 #include "harness/bridge_test.hpp"
 #include "harness/flow_control_fixture.hpp"
 #include "harness/json_text.hpp"
+#include "harness/rss_sampler.hpp"
 #include "harness/sanitized_bridge.hpp"
 #include "harness/tcp_proxy.hpp"
 
@@ -36,37 +37,6 @@ const std::string kExpired = R"(mwb_retained_dropped_total{reason="expired"})";
 const std::string kEvicted = R"(mwb_retained_dropped_total{reason="evicted"})";
 const std::string kCacheFull = "mwb_retained_cache_full_total";
 const std::string kConnected = "mwb_mqtt_connected";
-
-// VmRSS of `pid` once it has stopped moving: the largest of the last kWindow samples, taken once
-// those samples span at least kSpan and differ by at most kJitter (or, at the deadline, the
-// largest recent sample). The polling interval only paces a measurement. (As in
-// flow_control_large_retained_test.cpp.)
-std::uint64_t settled_rss(pid_t pid, const Deadline& deadline) {
-    constexpr std::size_t kWindow = 5;
-    constexpr auto kSpan = std::chrono::milliseconds(400);
-    constexpr std::uint64_t kJitter = 256 * 1024;
-    std::deque<std::pair<Clock::time_point, std::uint64_t>> recent;
-    const auto largest = [&] {
-        std::uint64_t most = 0;
-        for (const auto& [when, rss] : recent) most = std::max(most, rss);
-        return most;
-    };
-    deadline.poll_until(
-        [&] {
-            const std::optional<std::uint64_t> rss = BridgeMetrics::rss_bytes(pid);
-            if (!rss) return true;  // the process is gone; the test fails elsewhere
-            recent.emplace_back(Clock::now(), *rss);
-            if (recent.size() > kWindow) recent.pop_front();
-            if (recent.size() < kWindow || recent.back().first - recent.front().first < kSpan) {
-                return false;
-            }
-            std::uint64_t least = recent.front().second;
-            for (const auto& [when, value] : recent) least = std::min(least, value);
-            return largest() - least <= kJitter;
-        },
-        std::chrono::milliseconds(100));
-    return largest();
-}
 
 double mib(std::uint64_t bytes) {
     return static_cast<double>(bytes) / static_cast<double>(kMiB);

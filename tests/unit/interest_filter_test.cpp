@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "filter_corpus.hpp"
 #include "mqttws/topic_filter.hpp"
 #include "mqttws/topic_levels.hpp"
 
@@ -17,20 +18,7 @@ namespace {
 
 std::vector<std::string> level_strings(const std::vector<std::string>& first,
                                        const std::vector<std::string>& rest, std::size_t depth) {
-    std::vector<std::string> out;
-    std::vector<std::string> frontier = first;
-    for (std::size_t d = 1; d <= depth; ++d) {
-        out.insert(out.end(), frontier.begin(), frontier.end());
-        std::vector<std::string> next;
-        for (const auto& prefix : frontier) {
-            if (prefix == "#" || (prefix.size() >= 2 && prefix.substr(prefix.size() - 2) == "/#")) {
-                continue;
-            }
-            for (const auto& level : rest) next.push_back(prefix + "/" + level);
-        }
-        frontier = std::move(next);
-    }
-    return out;
+    return corpus::all_level_strings(first, rest, depth);
 }
 
 bool may_match(const InterestFilter& filter, const std::string& topic) {

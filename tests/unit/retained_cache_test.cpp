@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "filter_corpus.hpp"
 #include "mqttws/message.hpp"
 #include "mqttws/topic_filter.hpp"
 #include "mqttws/topic_levels.hpp"
@@ -313,20 +314,7 @@ namespace {
 // also when the store changes between steps.
 std::vector<std::string> all_of(const std::vector<std::string>& first,
                                 const std::vector<std::string>& rest, std::size_t depth) {
-    std::vector<std::string> out;
-    std::vector<std::string> frontier = first;
-    for (std::size_t d = 1; d <= depth; ++d) {
-        out.insert(out.end(), frontier.begin(), frontier.end());
-        std::vector<std::string> next;
-        for (const auto& prefix : frontier) {
-            if (prefix == "#" || (prefix.size() >= 2 && prefix.substr(prefix.size() - 2) == "/#")) {
-                continue;
-            }
-            for (const auto& level : rest) next.push_back(prefix + "/" + level);
-        }
-        frontier = std::move(next);
-    }
-    return out;
+    return corpus::all_level_strings(first, rest, depth);
 }
 
 bool level_order(const std::string& a, const std::string& b) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "filter_corpus.hpp"
 #include "mqttws/topic_filter.hpp"
 #include "printers.hpp"
 
@@ -129,25 +130,7 @@ TEST(FiltersOverlap, HandWrittenCases) {
 constexpr std::size_t max_topics = 512;
 using TopicSet = std::bitset<max_topics>;
 
-std::vector<std::string> all_level_strings(const std::vector<std::string>& first,
-                                           const std::vector<std::string>& rest,
-                                           std::size_t max_depth) {
-    std::vector<std::string> out;
-    std::vector<std::string> frontier = first;
-    for (std::size_t depth = 1; depth <= max_depth; ++depth) {
-        out.insert(out.end(), frontier.begin(), frontier.end());
-        if (depth == max_depth) break;
-        std::vector<std::string> next;
-        for (const auto& prefix : frontier) {
-            if (prefix == "#" || (prefix.size() >= 2 && prefix.substr(prefix.size() - 2) == "/#")) {
-                continue;  // nothing may follow '#'
-            }
-            for (const auto& level : rest) next.push_back(prefix + "/" + level);
-        }
-        frontier = std::move(next);
-    }
-    return out;
-}
+using corpus::all_level_strings;
 
 struct Universe {
     std::vector<std::string> filters;

@@ -8,7 +8,14 @@
 #include <mutex>
 #include <thread>
 
+#include "harness/deadline.hpp"
+
 namespace mwb::it {
+
+// VmRSS of `pid` once it has stopped moving: the largest of the last few samples, taken
+// once they span at least 400 ms and differ by at most 256 KiB (or, at the deadline, the
+// largest recent sample). The polling interval only paces a measurement.
+std::uint64_t settled_rss(pid_t pid, const Deadline& deadline);
 
 // Samples a process's VmRSS on a thread of its own until stopped and keeps the largest value seen.
 // The pause between samples is the sampling period of a measurement, not a synchronisation.
