@@ -2,6 +2,7 @@
 // and whether it may be.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -16,6 +17,9 @@ struct InboundOptions {
     bool msg_mode = false;                                       // --send msg
     std::vector<std::string> allow_publish;                      // filters on MQTT topics
     std::string strip_prefix;                                    // added back on publish
+    // "<reply-prefix>/": every instance's reply topics, which reach their session past its
+    // permissions, so only backends may publish there.
+    std::string reply_topics_root;
 };
 
 // "{session}" replaced by the session id.
@@ -32,5 +36,10 @@ std::variant<PublishRequest, RequestError> plain_frame_to_publish(std::string_vi
 // The MQTT topic for a client topic, or the reason it may not be published.
 std::variant<std::string, RequestError> authorize_publish(const std::string& topic,
                                                           const InboundOptions& options);
+
+// Why a client may not publish this payload: it names a session (read_session_msg), so coming
+// back from the broker without the publisher's session property it would be delivered to that
+// session, with whatever topic it claims. nullopt when it may.
+std::optional<RequestError> refuse_session_payload(std::string_view payload);
 
 }  // namespace mqttws

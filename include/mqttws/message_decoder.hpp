@@ -23,9 +23,12 @@ struct DecodeOptions {
     // dropped there as not local instead of reaching this instance's
     // subscribers of '#'. Empty: only reply_topic_prefix targets.
     std::string reply_topics_root;
+    // --events-topic: connection events name sessions and users; they are for backends and
+    // never reach a client, even one subscribed to '#'.
+    std::string events_topic;
 };
 
-enum class DecodeResult { ok, refused_payload };
+enum class DecodeResult { ok, refused_payload, events_topic };
 
 // `msg` arrives with the broker's fields filled in (mqtt_topic, payload, qos,
 // retain, v5 properties, msgid); this completes topic, kind and

@@ -204,6 +204,7 @@ std::optional<BadValue> check(const RawFlags& raw, Config& config) {
         if (auto bad = check_topic_name("--events-topic", raw.events_topic)) return bad;
     }
     mqtt.events_topic = raw.events_topic;
+    mqtt.decode.events_topic = raw.events_topic;
 
     auto& inbound = ws.inbound;
     if (auto bad = check_topic_name("--inbound-topic",
@@ -218,6 +219,7 @@ std::optional<BadValue> check(const RawFlags& raw, Config& config) {
     }
     inbound.allow_publish = raw.allow_publish;
     inbound.strip_prefix = raw.strip_prefix;
+    inbound.reply_topics_root = mqtt.decode.reply_topics_root;
     ws.retained_cache = raw.retained_cache;
 
     const auto mode = parse_payload_mode(raw.payload);

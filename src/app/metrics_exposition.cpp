@@ -58,6 +58,7 @@ std::string render_metrics(const ws::ServerState& state, const mqtt::LinkCounter
     out.sample("mwb_dropped_total", sum(&Counters::dropped_unknown_session),
                {{"reason", "unknown_session"}});
     out.sample("mwb_dropped_total", read(link.dropped_payload), {{"reason", "invalid_payload"}});
+    out.sample("mwb_dropped_total", read(link.dropped_events), {{"reason", "events_topic"}});
     out.sample("mwb_dropped_total", sum(&Counters::dropped_slow), {{"reason", "slow_client"}});
     out.sample("mwb_dropped_total", read(link.dropped_too_large), {{"reason", "too_large"}});
     out.sample("mwb_dropped_total", sum(&Counters::dropped_acl), {{"reason", "acl"}});

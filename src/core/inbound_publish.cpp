@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include "mqttws/json_depth.hpp"
+#include "mqttws/session_msg.hpp"
 #include "mqttws/topic_filter.hpp"
 
 namespace mqttws {
@@ -84,11 +85,23 @@ std::variant<std::string, RequestError> authorize_publish(const std::string& top
                       std::string(describe(error)) + ": '" + topic + "'");
     }
     std::string mqtt_topic = options.strip_prefix + topic;
+    if (!options.reply_topics_root.empty() &&
+        mqtt_topic.compare(0, options.reply_topics_root.size(), options.reply_topics_root) == 0) {
+        return refuse(error_code::not_allowed,
+                      "'" + mqtt_topic + "' is a reply topic: only backends publish there");
+    }
     for (const auto& filter : options.allow_publish) {
         if (topic_matches(filter, mqtt_topic)) return mqtt_topic;
     }
     return refuse(error_code::not_allowed,
                   "publishing to '" + mqtt_topic + "' is not allowed (see --allow-publish)");
+}
+
+std::optional<RequestError> refuse_session_payload(std::string_view payload) {
+    if (!read_session_msg(payload)) return std::nullopt;
+    return refuse(error_code::not_allowed,
+                  "a payload naming a session (\"_session\":{\"id\":...}) would be delivered to "
+                  "that session; clients may not publish one");
 }
 
 }  // namespace mqttws

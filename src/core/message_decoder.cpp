@@ -1,14 +1,11 @@
 #include "mqttws/message_decoder.hpp"
 
-#include "mqttws/json_depth.hpp"
-
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
 #include <optional>
 #include <string_view>
+#include <utility>
+
+#include "mqttws/session_msg.hpp"
 
 namespace mqttws {
 
@@ -22,44 +19,18 @@ std::string strip_topic_prefix(const std::string& mqtt_topic, const std::string&
 
 namespace {
 
-// Re-serialising the inner payload (Accept) recurses once per level: a
-// publisher must not be able to exhaust the stack with deep nesting.
-constexpr int max_unwrap_depth = 512;
-
 // A Node-RED flow publishing "entire message" sends the msg as JSON; when it
 // carries _session.id it is meant for that session, and the client gets the
 // inner payload and topic. False when the payload is nested too deep to
 // unwrap safely: the message is then dropped rather than broadcast.
 bool unwrap_session_msg(Message& msg) {
-    if (msg.payload.find("\"_session\"") == std::string::npos) return true;
-    rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseIterativeFlag>(msg.payload.data(), msg.payload.size());
-    if (doc.HasParseError() || !doc.IsObject()) return true;
-    const auto session = doc.FindMember("_session");
-    if (session == doc.MemberEnd() || !session->value.IsObject()) return true;
-    const auto id = session->value.FindMember("id");
-    if (id == session->value.MemberEnd() || !id->value.IsString()) return true;
-    if (!json_within_depth(msg.payload, max_unwrap_depth)) return false;
-    msg.target_session.emplace(id->value.GetString(), id->value.GetStringLength());
-
-    if (const auto topic = doc.FindMember("topic");
-        topic != doc.MemberEnd() && topic->value.IsString()) {
-        msg.topic.assign(topic->value.GetString(), topic->value.GetStringLength());
-    }
-    const auto payload = doc.FindMember("payload");
-    if (payload == doc.MemberEnd()) {
-        msg.payload.clear();
-        msg.kind = PayloadKind::string;
-    } else if (payload->value.IsString()) {
-        msg.payload.assign(payload->value.GetString(), payload->value.GetStringLength());
-        msg.kind = PayloadKind::string;
-    } else {
-        rapidjson::StringBuffer buffer;
-        rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-        payload->value.Accept(writer);
-        msg.payload.assign(buffer.GetString(), buffer.GetSize());
-        msg.kind = PayloadKind::json;
-    }
+    std::optional<SessionMsg> inner = read_session_msg(msg.payload);
+    if (!inner) return true;
+    if (inner->too_deep) return false;
+    msg.target_session = std::move(inner->session);
+    if (inner->topic) msg.topic = std::move(*inner->topic);
+    msg.payload = std::move(inner->payload);
+    msg.kind = inner->kind;
     return true;
 }
 
@@ -94,6 +65,9 @@ std::optional<std::string> reply_topic_session(std::string_view topic,
 }  // namespace
 
 DecodeResult decode_message(Message& msg, const DecodeOptions& options) {
+    if (!options.events_topic.empty() && msg.mqtt_topic == options.events_topic) {
+        return DecodeResult::events_topic;
+    }
     const auto kind = classify_payload(msg.payload, options.payload_mode, msg.content_type);
     if (!kind) return DecodeResult::refused_payload;
     msg.kind = *kind;

@@ -10,6 +10,7 @@ struct LinkCounters {
     Counter messages{0};           // received from the broker
     Counter dropped_payload{0};    // refused by --payload json
     Counter dropped_too_large{0};  // over --max-payload
+    Counter dropped_events{0};     // on --events-topic: for backends only
     Counter reconnects{0};         // link re-established after a loss
 };
 

@@ -238,7 +238,12 @@ void MqttLink::on_message_arrived(const ::mqtt::const_message_ptr& in) {
     Message msg = from_paho(*in);
     msg.arrival = arrival;
     msg.msgid = ids_.next();
-    if (decode_message(msg, options_.decode) != DecodeResult::ok) {
+    const DecodeResult decoded = decode_message(msg, options_.decode);
+    if (decoded == DecodeResult::events_topic) {
+        bump(counters_.dropped_events);
+        return;
+    }
+    if (decoded != DecodeResult::ok) {
         bump(counters_.dropped_payload);
         spdlog::debug(
             "mqtt: dropped a message on {}: payload refused (not JSON under "

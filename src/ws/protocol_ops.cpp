@@ -114,6 +114,9 @@ void ProtocolOps::publish(Session& session, PublishRequest request,
             RequestError{"null", error_code::not_allowed,
                          "publishing to '" + request.topic + "' is not allowed for this client"};
     }
+    if (std::holds_alternative<std::string>(topic)) {
+        if (auto refused = refuse_session_payload(request.payload)) topic = std::move(*refused);
+    }
     if (auto* error = std::get_if<RequestError>(&topic)) {
         bump(counters_.publish_refused);
         if (id_json) {

@@ -225,6 +225,22 @@ TEST(AuthorizePublish, WildcardTopicIsRefused) {
     }
 }
 
+TEST(AuthorizePublish, ReplyTopicsAreRefusedWhateverAllowPublishSays) {
+    InboundOptions options;
+    options.allow_publish = {"#"};
+    options.reply_topics_root = "mqtt-ws-bridge/reply/";
+    for (const std::string& topic :
+         {"mqtt-ws-bridge/reply/i/s"s, "mqtt-ws-bridge/reply/i/s/x"s, "mqtt-ws-bridge/reply/x"s}) {
+        const RequestError error = not_allowed(topic, options);
+        EXPECT_EQ(error.code, error_code::not_allowed) << topic;
+        EXPECT_NE(error.message.find("reply topic"), std::string::npos) << error.message;
+    }
+    EXPECT_EQ(allowed("mqtt-ws-bridge/reply", options), "mqtt-ws-bridge/reply");
+    EXPECT_EQ(allowed("mqtt-ws-bridge/replyx/i/s", options), "mqtt-ws-bridge/replyx/i/s");
+    options.strip_prefix = "mqtt-ws-bridge/";
+    EXPECT_EQ(not_allowed("reply/i/s", options).code, error_code::not_allowed);
+}
+
 TEST(AuthorizePublish, AllowedByAMatchingFilter) {
     InboundOptions options;
     options.allow_publish = {"cmd/+/set", "chat/#"};

@@ -47,6 +47,18 @@ TEST(DecodeMessage, ClassifiesAndStrips) {
     EXPECT_EQ(msg.kind, PayloadKind::binary);
 }
 
+TEST(DecodeMessage, EventsTopicIsNeverDecodedForClients) {
+    DecodeOptions options;
+    options.events_topic = "bridge/events";
+    Message msg = from_broker("bridge/events", R"({"event":"connect","session":"s"})");
+    EXPECT_EQ(decode_message(msg, options), DecodeResult::events_topic);
+    msg = from_broker("bridge/events/x", "{}");
+    EXPECT_EQ(decode_message(msg, options), DecodeResult::ok);
+    options.events_topic.clear();
+    msg = from_broker("bridge/events", "{}");
+    EXPECT_EQ(decode_message(msg, options), DecodeResult::ok);
+}
+
 TEST(DecodeMessage, JsonModeRefusesNonJson) {
     DecodeOptions options;
     options.payload_mode = PayloadMode::json;

@@ -33,6 +33,13 @@ std::string JsonText::serialize(const rapidjson::Value& value) {
     return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+std::string JsonText::quote(const std::string& text) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 bool JsonText::same(const std::string& a, const std::string& b) {
     rapidjson::Document da;
     rapidjson::Document db;

@@ -16,6 +16,8 @@ class JsonText {
     static bool is_json(const std::string& text);
 
     static std::string serialize(const rapidjson::Value& value);
+    // `text` as a JSON string literal, quotes and escapes included.
+    static std::string quote(const std::string& text);
 
     // Deep equality of two JSON texts (object member order ignored); false if either is invalid.
     static bool same(const std::string& a, const std::string& b);
