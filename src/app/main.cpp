@@ -1,10 +1,11 @@
-// mqtt-ws-bridge: parse, wire, run (DESIGN.md).
+// mqtt-ws-bridge: parse, wire, run.
 #include <spdlog/spdlog.h>
 
 #include <exception>
 
 #include "app/bridge.hpp"
 #include "app/command_line.hpp"
+#include "app/heap_policy.hpp"
 #include "app/logging.hpp"
 
 int main(int argc, char** argv) {
@@ -12,6 +13,7 @@ int main(int argc, char** argv) {
     if (!command_line.config) return command_line.exit_code;
     mqttws::app::configure_logging(command_line.config->log_level, command_line.config->log_format);
     for (const auto& warning : command_line.config->warnings) spdlog::warn("{}", warning);
+    mqttws::app::return_large_blocks_to_the_kernel();
     try {
         return mqttws::app::run_bridge(*command_line.config);
     } catch (const std::exception& e) {

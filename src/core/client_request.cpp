@@ -8,6 +8,7 @@
 #include "mqttws/base64.hpp"
 #include "mqttws/json_depth.hpp"
 #include "mqttws/json_string.hpp"
+#include "mqttws/request_frame.hpp"
 #include "mqttws/topic_filter.hpp"
 
 namespace mqttws {
@@ -62,7 +63,9 @@ std::variant<ClientRequest, RequestError> parse_topics(const rapidjson::Value& r
     return request;
 }
 
+// The payload comes from the streaming split, not from `root` (where it is null).
 std::variant<ClientRequest, RequestError> parse_publish(const rapidjson::Value& root,
+                                                        SplitFrame& payload,
                                                         ClientRequest request) {
     PublishRequest& publish = request.publish;
     const auto topic = root.FindMember("topic");
@@ -83,23 +86,21 @@ std::variant<ClientRequest, RequestError> parse_publish(const rapidjson::Value& 
         }
         base64 = true;
     }
-    if (const auto payload = root.FindMember("payload"); payload != root.MemberEnd()) {
+    if (payload.payload) {
         if (base64) {
-            if (!payload->value.IsString()) {
+            if (!payload.payload_is_string) {
                 return fail(request.id_json, error_code::bad_request,
                             "a base64 payload must be a string");
             }
-            auto bytes = base64_decode(view(payload->value));
+            auto bytes = base64_decode(*payload.payload);
             if (!bytes) {
                 return fail(request.id_json, error_code::bad_request,
                             "payload is not valid base64");
             }
             publish.payload = std::move(*bytes);
             publish.payload_is_binary = true;
-        } else if (payload->value.IsString()) {
-            publish.payload = std::string(view(payload->value));
         } else {
-            publish.payload = to_json(payload->value);
+            publish.payload = std::move(*payload.payload);
         }
     }
 
@@ -139,8 +140,15 @@ std::variant<ClientRequest, RequestError> parse_client_request(std::string_view 
         return fail("null", error_code::bad_json,
                     "JSON nested deeper than " + std::to_string(max_request_depth) + " levels");
     }
+    auto split = split_request_frame(frame);
+    if (auto* failure = std::get_if<SplitFailure>(&split)) {
+        return fail("null",
+                    failure->too_many_values ? error_code::bad_request : error_code::bad_json,
+                    std::move(failure->message));
+    }
+    SplitFrame& parts = std::get<SplitFrame>(split);
     rapidjson::Document doc;
-    doc.Parse<parse_flags>(frame.data(), frame.size());
+    doc.Parse<parse_flags>(parts.rest.data(), parts.rest.size());
     if (doc.HasParseError()) {
         return fail(
             "null", error_code::bad_json,
@@ -168,7 +176,7 @@ std::variant<ClientRequest, RequestError> parse_client_request(std::string_view 
     }
     if (name == "publish") {
         request.op = RequestOp::publish;
-        return parse_publish(doc, std::move(request));
+        return parse_publish(doc, parts, std::move(request));
     }
     if (name == "ping") {
         request.op = RequestOp::ping;

@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include "mqttws/json_depth.hpp"
+#include "mqttws/request_frame.hpp"
 #include "mqttws/session_msg.hpp"
 #include "mqttws/topic_filter.hpp"
 
@@ -53,9 +54,15 @@ std::variant<PublishRequest, RequestError> plain_frame_to_publish(std::string_vi
         return refuse(error_code::bad_json, "expected a JSON msg object at most " +
                                                 std::to_string(max_request_depth) + " levels deep");
     }
+    auto split = split_request_frame(frame);
+    if (auto* failure = std::get_if<SplitFailure>(&split)) {
+        return refuse(failure->too_many_values ? error_code::bad_request : error_code::bad_json,
+                      "expected a JSON msg object: " + failure->message);
+    }
+    SplitFrame& parts = std::get<SplitFrame>(split);
     rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(frame.data(),
-                                                                                      frame.size());
+    doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(
+        parts.rest.data(), parts.rest.size());
     if (doc.HasParseError() || !doc.IsObject()) {
         return refuse(error_code::bad_json, "expected a JSON msg object");
     }
@@ -65,16 +72,8 @@ std::variant<PublishRequest, RequestError> plain_frame_to_publish(std::string_vi
         }
         request.topic.assign(topic->value.GetString(), topic->value.GetStringLength());
     }
-    if (const auto payload = doc.FindMember("payload"); payload != doc.MemberEnd()) {
-        if (payload->value.IsString()) {
-            request.payload.assign(payload->value.GetString(), payload->value.GetStringLength());
-        } else {
-            rapidjson::StringBuffer buffer;
-            rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-            payload->value.Accept(writer);
-            request.payload.assign(buffer.GetString(), buffer.GetSize());
-        }
-    }
+    // A string is published as its text, anything else as compact JSON.
+    if (parts.payload) request.payload = std::move(*parts.payload);
     return request;
 }
 

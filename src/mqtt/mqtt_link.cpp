@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "mqtt/message_conversion.hpp"
@@ -17,6 +18,15 @@ namespace {
 std::uint64_t random_seed() {
     std::random_device device;
     return (std::uint64_t{device()} << 32) ^ device();
+}
+
+// Room in a PUBLISH packet besides the payload: a topic of the longest length MQTT allows
+// (65,535 bytes) plus 64 KiB of properties. nullopt past the protocol's own largest packet.
+std::optional<std::uint64_t> maximum_packet_size(std::uint64_t max_payload) {
+    constexpr std::uint64_t header_room = 128 * 1024;
+    constexpr std::uint64_t protocol_limit = 268'435'455 + 5;  // remaining length + fixed header
+    if (max_payload > protocol_limit - header_room) return std::nullopt;
+    return max_payload + header_room;
 }
 
 }  // namespace
@@ -94,11 +104,20 @@ MqttLink::MqttLink(MqttOptions options, LinkEvents events, boost::asio::io_conte
     if (options_.username) builder.user_name(*options_.username);
     if (options_.password) builder.password(*options_.password);
     connect_options_ = builder.finalize();
-    if (version == MQTTVERSION_5 && keep_session) {
+    if (version == MQTTVERSION_5) {
+        ::mqtt::properties props;
+        if (keep_session) {
+            props.add({::mqtt::property::SESSION_EXPIRY_INTERVAL,
+                       static_cast<int>(options_.session_expiry.count())});
+        }
+        // Paho reads a whole packet into memory before we see it: with a Maximum Packet
+        // Size the broker never sends what --max-payload would drop anyway.
+        if (const auto limit = maximum_packet_size(options_.max_payload)) {
+            props.add({::mqtt::property::MAXIMUM_PACKET_SIZE, static_cast<int>(*limit)});
+        }
         // Set on the final object: Paho C++ 1.2.0's builder leaves its
         // properties pointing into the destroyed builder (paho.mqtt.cpp#362).
-        connect_options_.set_properties({{::mqtt::property::SESSION_EXPIRY_INTERVAL,
-                                          static_cast<int>(options_.session_expiry.count())}});
+        connect_options_.set_properties(std::move(props));
     }
 
     connect_listener_.success = [](const ::mqtt::token&) {};
@@ -259,8 +278,8 @@ void MqttLink::publish(ClientPublish request, PublishDone done) {
         done(PublishOutcome::not_connected, "the broker link is down; not published");
         return;
     }
-    auto message =
-        ::mqtt::make_message(request.topic, request.payload, request.qos, request.retain);
+    auto message = ::mqtt::make_message(request.topic, std::move(request.payload), request.qos,
+                                        request.retain);
     if (options_.version == 5) {
         ::mqtt::properties props;
         if (!request.broadcast) {
