@@ -47,6 +47,8 @@ std::string render_metrics(const ws::ServerState& state, const mqtt::LinkCounter
                {{"result", "refused"}, {"reason", "forbidden"}});
     out.sample("mwb_connections_total", sum(&Counters::refused_origin),
                {{"result", "refused"}, {"reason", "origin"}});
+    out.sample("mwb_connections_total", sum(&Counters::refused_out_of_descriptors),
+               {{"result", "refused"}, {"reason", "out_of_descriptors"}});
     out.family("mwb_mqtt_messages_total", "counter", "Messages received from the broker.");
     out.sample("mwb_mqtt_messages_total", read(link.messages));
     out.family("mwb_deliveries_total", "counter", "Frames handed to WebSocket connections.");
