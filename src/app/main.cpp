@@ -12,10 +12,12 @@ int main(int argc, char** argv) {
     if (!command_line.config) return command_line.exit_code;
     mqttws::app::configure_logging(command_line.config->log_level, command_line.config->log_format);
     for (const auto& warning : command_line.config->warnings) spdlog::warn("{}", warning);
+    int exit_code = 1;
     try {
-        return mqttws::app::run_bridge(*command_line.config);
+        exit_code = mqttws::app::run_bridge(*command_line.config);
     } catch (const std::exception& e) {
         spdlog::error("fatal: {}", e.what());
-        return 1;
     }
+    mqttws::app::finish_logging();
+    return exit_code;
 }
