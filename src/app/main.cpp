@@ -14,10 +14,12 @@ int main(int argc, char** argv) {
     mqttws::app::configure_logging(command_line.config->log_level, command_line.config->log_format);
     for (const auto& warning : command_line.config->warnings) spdlog::warn("{}", warning);
     mqttws::app::return_large_blocks_to_the_kernel();
+    int exit_code = 1;
     try {
-        return mqttws::app::run_bridge(*command_line.config);
+        exit_code = mqttws::app::run_bridge(*command_line.config);
     } catch (const std::exception& e) {
         spdlog::error("fatal: {}", e.what());
-        return 1;
     }
+    mqttws::app::finish_logging();
+    return exit_code;
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "log/async_line_sink.hpp"
 #include "mqttws/prometheus_text.hpp"
 
 namespace mqttws::app {
@@ -47,6 +48,8 @@ std::string render_metrics(const ws::ServerState& state, const mqtt::LinkCounter
                {{"result", "refused"}, {"reason", "forbidden"}});
     out.sample("mwb_connections_total", sum(&Counters::refused_origin),
                {{"result", "refused"}, {"reason", "origin"}});
+    out.sample("mwb_connections_total", sum(&Counters::refused_out_of_descriptors),
+               {{"result", "refused"}, {"reason", "out_of_descriptors"}});
     out.family("mwb_mqtt_messages_total", "counter", "Messages received from the broker.");
     out.sample("mwb_mqtt_messages_total", read(link.messages));
     out.family("mwb_deliveries_total", "counter", "Frames handed to WebSocket connections.");
@@ -90,6 +93,9 @@ std::string render_metrics(const ws::ServerState& state, const mqtt::LinkCounter
                {{"reason", "not_on_broker"}});
     out.family("mwb_mqtt_reconnects_total", "counter", "Broker link re-established after a loss.");
     out.sample("mwb_mqtt_reconnects_total", read(link.reconnects));
+    out.family("mwb_log_dropped_total", "counter",
+               "Log lines not written: stderr was not read fast enough.");
+    out.sample("mwb_log_dropped_total", log::dropped_lines());
     out.family("mwb_mqtt_connected", "gauge", "1 when the broker link is up and subscribed.");
     out.sample("mwb_mqtt_connected",
                std::uint64_t{state.mqtt_connected.load(std::memory_order_relaxed) ? 1u : 0u});

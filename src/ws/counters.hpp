@@ -19,6 +19,7 @@ struct Counters {
     Counter refused_unauthorized{0};
     Counter refused_forbidden{0};
     Counter refused_origin{0};
+    Counter refused_out_of_descriptors{0};
     Counter clients{0};  // gauge: open or opening connections
     Counter deliveries{0};
     Counter bytes_out{0};

@@ -32,6 +32,7 @@ enum class RefusalKind {
     unauthorized,
     forbidden,
     too_many_connections,  // decided by the glue, after an admission
+    out_of_descriptors,    // decided by the glue: accepted on a reserved descriptor
 };
 
 struct Refusal {

@@ -16,7 +16,9 @@ namespace mqttws::ws {
 
 template <typename Config>
 BasicShard<Config>::BasicShard(unsigned index, ShardContext context)
-    : index_(index), core_(index, std::move(context), io_, *this) {
+    : index_(index),
+      core_(index, std::move(context), io_, *this),
+      accept_(server_, io_, core_.context().descriptors, index) {
     const WsOptions& options = core_.options();
     // websocketpp logs every frame by default; our own logs say what matters.
     log::route_websocketpp_logs(server_);
@@ -36,7 +38,8 @@ BasicShard<Config>::BasicShard(unsigned index, ShardContext context)
                      session ? session->session_id() : "?", core_.options().pong_timeout.count());
         con->terminate(websocketpp::lib::error_code());
     });
-    server_.set_tcp_pre_bind_handler([](auto acceptor) {
+    server_.set_tcp_pre_bind_handler([this](auto acceptor) {
+        accept_.use(acceptor);
         // Every shard binds the same port; the kernel spreads connections.
         int one = 1;
         if (::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) !=
@@ -77,7 +80,7 @@ std::error_code BasicShard<Config>::listen() {
     if (ec) return std::make_error_code(std::errc::invalid_argument);
     websocketpp::lib::error_code wec;
     server_.listen(boost::asio::ip::tcp::endpoint(address, options.listen_port), wec);
-    if (!wec) server_.start_accept(wec);
+    if (!wec) accept_.start(wec);
     if (wec) return std::error_code(wec.value(), std::system_category());
     return {};
 }
@@ -100,6 +103,7 @@ template <typename Config>
 void BasicShard<Config>::post_shutdown() {
     boost::asio::post(io_, [this] {
         websocketpp::lib::error_code ec;
+        accept_.stop();
         server_.stop_listening(ec);
         core_.shutdown();
     });
@@ -153,9 +157,14 @@ void BasicShard<Config>::on_write_done(ClientId client) {
 template <typename Config>
 bool BasicShard<Config>::on_validate(websocketpp::connection_hdl hdl) {
     const ConnectionPtr con = server_.get_con_from_hdl(hdl);
+    // On a reserved descriptor: the process has none left for a client.
     HandshakeResult result =
-        core_.decide({con->get_resource(), con->get_request_header("Origin"),
-                      con->get_request_header("Authorization"), con->get_requested_subprotocols()});
+        con->descriptor_loan
+            ? HandshakeResult(Refusal{
+                  RefusalKind::out_of_descriptors, 503, "server out of file descriptors", {}})
+            : core_.decide({con->get_resource(), con->get_request_header("Origin"),
+                            con->get_request_header("Authorization"),
+                            con->get_requested_subprotocols()});
     if (const auto* refusal = std::get_if<Refusal>(&result)) {
         core_.count_refusal(refusal->kind);
         if (refusal->kind == RefusalKind::unauthorized) {

@@ -14,6 +14,7 @@
 #include <system_error>
 #include <vector>
 
+#include "ws/accept_loop.hpp"
 #include "ws/server_config.hpp"
 #include "ws/shard_core.hpp"
 
@@ -89,6 +90,7 @@ class BasicShard final : public Shard, private SessionIo, private WriteListener 
     boost::asio::io_context io_{1};
     Server server_;
     ShardCore core_;
+    AcceptLoop<Server> accept_;
 };
 
 }  // namespace mqttws::ws

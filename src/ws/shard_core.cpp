@@ -108,6 +108,9 @@ void ShardCore::count_refusal(RefusalKind kind) {
             return bump(counters_.refused_forbidden);
         case RefusalKind::too_many_connections:
             return bump(counters_.refused_too_many);
+        case RefusalKind::out_of_descriptors:
+            context_.descriptors.count_refusal();
+            return bump(counters_.refused_out_of_descriptors);
     }
 }
 

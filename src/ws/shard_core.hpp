@@ -20,6 +20,7 @@
 #include "ws/connection_log.hpp"
 #include "ws/counters.hpp"
 #include "ws/delivery.hpp"
+#include "ws/descriptor_reserve.hpp"
 #include "ws/handshake.hpp"
 #include "ws/protocol_ops.hpp"
 #include "ws/random_source.hpp"
@@ -33,7 +34,8 @@ namespace mqttws::ws {
 struct ShardContext {
     const WsOptions& options;
     ServerState& state;
-    const RetainedStore& retained;  // the process's retained state
+    DescriptorReserve& descriptors;  // the process's, for when accept() runs out
+    const RetainedStore& retained;   // the process's retained state
     ClientPublisher* publisher = nullptr;
     std::function<std::string()> render_metrics;
     const StaticFiles* console = nullptr;  // the web console at /; null when off

@@ -29,6 +29,7 @@
 #include <websocketpp/transport/asio/endpoint.hpp>
 
 #include "mqttws/subscription_index.hpp"
+#include "ws/descriptor_reserve.hpp"
 #include "ws/frame.hpp"
 
 namespace mqttws::ws {
@@ -86,6 +87,17 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
 
   public:
     using base::base;
+    WriteAwareConnection(const WriteAwareConnection&) = delete;
+    WriteAwareConnection& operator=(const WriteAwareConnection&) = delete;
+
+    // A connection accepted on a reserved descriptor gives it back, after
+    // closing its socket: the reserve reopens the number the socket held.
+    ~WriteAwareConnection() {
+        if (!descriptor_loan) return;
+        websocketpp::lib::asio::error_code ignored;
+        base::get_raw_socket().close(ignored);
+        descriptor_loan->refill();
+    }
 
     // websocketpp's writes.
     void async_write(const char* data, std::size_t size, write_handler handler) {
@@ -124,6 +136,8 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
     WriteListener* listener = nullptr;
     // The session's DirectWrite while the session exists.
     DirectWrite* direct = nullptr;
+    // Set when accepted on a descriptor lent by the reserve (AcceptLoop).
+    DescriptorReserve* descriptor_loan = nullptr;
 
   private:
     FrameWrite write(const std::vector<FramePtr>& frames, std::size_t written, bool tried) {

@@ -14,8 +14,13 @@ WsServer::WsServer(WsOptions options, ClientPublisher* publisher,
       console_(load_console(options_)),
       retained_(RetainedLimits{options_.retained_cache, options_.retained_bytes}) {
     for (unsigned i = 0; i < options_.threads; ++i) {
-        ShardContext context{options_,  state_,         retained_,
-                             publisher, render_metrics, console_ ? &*console_ : nullptr};
+        ShardContext context{options_,
+                             state_,
+                             descriptors_,
+                             retained_,
+                             publisher,
+                             render_metrics,
+                             console_ ? &*console_ : nullptr};
         shards_.push_back(make_shard(i, std::move(context), options_.security.tls != nullptr));
     }
 }

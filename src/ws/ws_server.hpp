@@ -15,6 +15,7 @@
 #include "mqttws/message.hpp"
 #include "mqttws/static_files.hpp"
 #include "ws/counters.hpp"
+#include "ws/descriptor_reserve.hpp"
 #include "ws/retained_store.hpp"
 #include "ws/server_state.hpp"
 #include "ws/shard.hpp"
@@ -63,8 +64,9 @@ class WsServer {
     WsOptions options_;
     std::optional<StaticFiles> console_;  // read once at start; shards only read it
     ServerState state_;
-    RetainedStore retained_;     // one for every shard; written by the MQTT thread
-    Counters routing_counters_;  // written by the MQTT thread only
+    DescriptorReserve descriptors_{4};  // before the shards: their connections borrow from it
+    RetainedStore retained_;            // one for every shard; written by the MQTT thread
+    Counters routing_counters_;         // written by the MQTT thread only
     std::vector<std::unique_ptr<Shard>> shards_;
     std::vector<std::thread> threads_;
 };

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <iostream>
 #include <stdexcept>
+#include <utility>
 
 #include <cstdlib>
 
@@ -35,8 +36,8 @@ std::string BridgeProcess::binary() {
 }
 
 BridgeProcess::BridgeProcess(std::uint16_t broker_port, const std::vector<std::string>& extra_args,
-                             WaitFor wait_for)
-    : dir_("mwb-bridge"), broker_port_(broker_port) {
+                             WaitFor wait_for, Options options)
+    : dir_("mwb-bridge"), broker_port_(broker_port), options_(std::move(options)) {
     for (int attempt = 1;; ++attempt) {
         port_ = LoopbackPort::find_free();
         if (start(extra_args, wait_for)) return;
@@ -75,7 +76,7 @@ BridgeProcess::~BridgeProcess() {
 
 bool BridgeProcess::start(const std::vector<std::string>& extra_args, WaitFor wait_for) {
     std::vector<std::string> args{"--listen", "127.0.0.1:" + std::to_string(port_), "--log-level",
-                                  "debug"};
+                                  options_.log_level};
     // A test may name its own broker URL (e.g. mqtts://); the flag may be given only once.
     if (std::find(extra_args.begin(), extra_args.end(), "--mqtt-url") == extra_args.end()) {
         args.insert(args.begin(),
@@ -87,7 +88,8 @@ bool BridgeProcess::start(const std::vector<std::string>& extra_args, WaitFor wa
         for (const auto& a : args) command_line += " '" + a + "'";
         TextFile::write(dir_.file("command-line"), command_line + "\n");
     }
-    process_ = std::make_unique<ChildProcess>(binary(), args, dir_.file("bridge.log"));
+    process_ = std::make_unique<ChildProcess>(binary(), args, dir_.file("bridge.log"), std::nullopt,
+                                              options_.child);
 
     bool exited = false;
     HttpResponse last;

@@ -12,11 +12,21 @@
 
 namespace mwb::it {
 
+// How BridgeProcess starts the bridge beyond the test's own arguments.
+struct BridgeOptions {
+    std::string log_level = "debug";
+    // Limits and where stderr goes; with stderr in a pipe, log() has nothing to show.
+    ChildOptions child;
+};
+
 // The real mqtt-ws-bridge binary, started with
 //   --mqtt-url tcp://127.0.0.1:<broker port> --listen 127.0.0.1:<free port> --log-level debug
 // followed by the test's own arguments, its output in a log file in a temp dir.
 class BridgeProcess {
   public:
+    // (Outside the class, a default argument could not use its member initializers.)
+    using Options = BridgeOptions;
+
     enum class WaitFor {
         healthy,    // GET /healthz answers 200: broker connected and subscriptions acknowledged
         listening,  // GET /healthz answers at all (e.g. while the broker is down)
@@ -24,7 +34,7 @@ class BridgeProcess {
     };
 
     BridgeProcess(std::uint16_t broker_port, const std::vector<std::string>& extra_args,
-                  WaitFor wait_for = WaitFor::healthy);
+                  WaitFor wait_for = WaitFor::healthy, Options options = {});
     // SIGTERM, then SIGKILL after a deadline. A bridge that does not exit 0 on SIGTERM fails the
     // current test (that is also how a sanitizer's report at exit surfaces). Prints the log
     // when the current test failed.
@@ -66,6 +76,7 @@ class BridgeProcess {
 
     TempDir dir_;
     std::uint16_t broker_port_;
+    Options options_;
     std::uint16_t port_ = 0;
     std::unique_ptr<ChildProcess> process_;
 };

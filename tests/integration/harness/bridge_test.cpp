@@ -25,8 +25,9 @@ void BridgeTest::start_broker(const std::string& extra_config) {
 }
 
 void BridgeTest::start_bridge(const std::vector<std::string>& bridge_args,
-                              BridgeProcess::WaitFor wait_for) {
-    bridge_ = std::make_unique<BridgeProcess>(broker_->port(), bridge_args, wait_for);
+                              BridgeProcess::WaitFor wait_for, BridgeProcess::Options options) {
+    bridge_ =
+        std::make_unique<BridgeProcess>(broker_->port(), bridge_args, wait_for, std::move(options));
     if (!clients_) clients_ = std::make_unique<WsClientPool>();
 }
 

@@ -35,7 +35,8 @@ class BridgeTest : public ::testing::Test {
     // `extra_config` is appended to Mosquitto's configuration (see MosquittoProcess).
     void start_broker(const std::string& extra_config = "");
     void start_bridge(const std::vector<std::string>& bridge_args,
-                      BridgeProcess::WaitFor wait_for = BridgeProcess::WaitFor::healthy);
+                      BridgeProcess::WaitFor wait_for = BridgeProcess::WaitFor::healthy,
+                      BridgeProcess::Options options = {});
     void start_publisher(int mqtt_version = MQTTVERSION_5);
 
     MosquittoProcess& broker() { return *broker_; }

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,7 +38,8 @@ void write_all(int fd, const char* text) {
 
 ChildProcess::ChildProcess(const std::string& executable, const std::vector<std::string>& args,
                            const std::filesystem::path& stdout_path,
-                           const std::optional<std::filesystem::path>& stderr_path) {
+                           const std::optional<std::filesystem::path>& stderr_path,
+                           const ChildOptions& options) {
     // Everything the child needs is prepared before fork(): between fork and exec only
     // async-signal-safe calls are allowed (the test process has other threads).
     std::vector<std::string> argv_storage{executable};
@@ -63,15 +65,39 @@ ChildProcess::ChildProcess(const std::string& executable, const std::vector<std:
         }
     }
     int in_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (options.stderr_to_unread_pipe) {
+        int ends[2];
+        if (::pipe2(ends, O_CLOEXEC) != 0) {
+            const int saved = errno;
+            if (err_fd != out_fd) ::close(err_fd);
+            if (in_fd >= 0) ::close(in_fd);
+            ::close(out_fd);
+            throw std::runtime_error(std::string("pipe2: ") + std::strerror(saved));
+        }
+        if (err_fd != out_fd) ::close(err_fd);
+        unread_stderr_ = ends[0];
+        err_fd = ends[1];
+    }
+    rlimit open_files{};
+    if (options.open_file_limit) {
+        open_files.rlim_cur = open_files.rlim_max = *options.open_file_limit;
+    }
     const pid_t parent = ::getpid();
 
     pid_ = ::fork();
     if (pid_ == 0) {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         if (::getppid() != parent) ::_exit(127);
+        if (options.open_file_limit && ::setrlimit(RLIMIT_NOFILE, &open_files) != 0) {
+            write_all(STDERR_FILENO, "ChildProcess: setrlimit(RLIMIT_NOFILE) failed\n");
+            ::_exit(127);
+        }
         if (in_fd >= 0) ::dup2(in_fd, STDIN_FILENO);
         ::dup2(out_fd, STDOUT_FILENO);
         ::dup2(err_fd, STDERR_FILENO);
+        // Only stdin, stdout and stderr: a descriptor the test process inherited without
+        // O_CLOEXEC would count against the child's RLIMIT_NOFILE.
+        ::close_range(3, ~0U, 0);
         ::execve(argv[0], argv.data(), envp.data());
         write_all(STDERR_FILENO, "ChildProcess: execve failed: ");
         write_all(STDERR_FILENO, std::strerror(errno));
@@ -82,11 +108,15 @@ ChildProcess::ChildProcess(const std::string& executable, const std::vector<std:
     if (in_fd >= 0) ::close(in_fd);
     if (err_fd != out_fd) ::close(err_fd);
     ::close(out_fd);
-    if (pid_ < 0) throw std::runtime_error(std::string("fork: ") + std::strerror(fork_errno));
+    if (pid_ < 0) {
+        if (unread_stderr_ >= 0) ::close(unread_stderr_);
+        throw std::runtime_error(std::string("fork: ") + std::strerror(fork_errno));
+    }
 }
 
 ChildProcess::~ChildProcess() {
     if (pid_ > 0 && !status_) stop(std::chrono::seconds(10));
+    if (unread_stderr_ >= 0) ::close(unread_stderr_);
 }
 
 bool ChildProcess::try_reap() {

@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -11,16 +12,27 @@
 
 namespace mwb::it {
 
+// How a child is started beyond its command line.
+struct ChildOptions {
+    // RLIMIT_NOFILE, soft and hard, in the child: a process cannot raise it again.
+    std::optional<std::uint64_t> open_file_limit;
+    // stderr into a pipe that the ChildProcess holds open and never reads: once the pipe's
+    // buffer is full, every write to stderr blocks (a log collector that stopped reading).
+    bool stderr_to_unread_pipe = false;
+};
+
 // A process this test started (fork + exec), with stdout and stderr redirected to files and
 // stdin from /dev/null. Only ever signals its own PID. The child gets PR_SET_PDEATHSIG SIGKILL,
 // so a crashed test binary does not leave brokers or bridges behind. Environment variables
 // starting with MWB_ are not passed on, so a developer's shell cannot change what a test runs.
 class ChildProcess {
   public:
-    // When `stderr_path` is empty, stderr goes to `stdout_path` as well.
+    // When `stderr_path` is empty, stderr goes to `stdout_path` as well (unless `options`
+    // send it to a pipe).
     ChildProcess(const std::string& executable, const std::vector<std::string>& args,
                  const std::filesystem::path& stdout_path,
-                 const std::optional<std::filesystem::path>& stderr_path = std::nullopt);
+                 const std::optional<std::filesystem::path>& stderr_path = std::nullopt,
+                 const ChildOptions& options = {});
     // SIGTERM, then SIGKILL if it has not exited within a few seconds.
     ~ChildProcess();
     ChildProcess(const ChildProcess&) = delete;
@@ -55,6 +67,7 @@ class ChildProcess {
 
     pid_t pid_ = -1;
     std::optional<int> status_;
+    int unread_stderr_ = -1;  // the read end of the stderr pipe, when asked for
 };
 
 }  // namespace mwb::it
