@@ -1,6 +1,7 @@
 #include "log/async_line_sink.hpp"
 
 #include <poll.h>
+#include <pthread.h>
 #include <spdlog/fmt/fmt.h>
 #include <unistd.h>
 
@@ -38,7 +39,16 @@ std::uint64_t dropped_lines() {
 }
 
 AsyncLineSink::AsyncLineSink(int fd, std::size_t max_queued_bytes)
-    : fd_(fd), max_queued_bytes_(max_queued_bytes), writer_([this] { run(); }) {}
+    : fd_(fd), max_queued_bytes_(max_queued_bytes) {
+    // The writer takes no signals at all: it inherits a full mask, so no signal meant for the
+    // process (SIGTERM once its handler is gone, SIGPIPE from a vanished reader) lands here.
+    sigset_t all;
+    sigset_t previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &previous);
+    writer_ = std::thread([this] { run(); });
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+}
 
 AsyncLineSink::~AsyncLineSink() {
     close(default_close_bound);
@@ -78,13 +88,8 @@ void AsyncLineSink::sink_it_(const spdlog::details::log_msg& msg) {
 }
 
 void AsyncLineSink::run() {
-    // A reader of stderr that went away must cost log lines, not the process:
-    // with SIGPIPE blocked on this thread, the write fails with EPIPE instead.
-    sigset_t pipe_signal;
-    sigemptyset(&pipe_signal);
-    sigaddset(&pipe_signal, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
-
+    // A reader of stderr that went away costs log lines, not the process: SIGPIPE is blocked
+    // here (see the constructor), so the write fails with EPIPE instead.
     std::unique_lock<std::mutex> lock(queue_mutex_);
     for (;;) {
         wake_.wait(lock, [this] { return !queue_.empty() || closing_; });
