@@ -1,0 +1,63 @@
+// HTTP as the bridge speaks it beside WebSocket: every answer (101, the plain endpoints, the
+// refusals, websocketpp's own 400) names the server without a version.
+
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "harness/bridge_test.hpp"
+#include "harness/http_client.hpp"
+#include "harness/raw_ws_socket.hpp"
+
+namespace mwb::it {
+namespace {
+
+const std::string kAdminToken = "http-admin-token-0123456789";
+
+class HttpProtocolTest : public BridgeTest {
+  protected:
+    // A complete request for HttpClient::exchange, closing after the answer.
+    std::string request(const std::string& method, const std::string& target,
+                        const HttpClient::Headers& extra = {}) {
+        std::string text = method + " " + target +
+                           " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(bridge().port()) +
+                           "\r\n";
+        for (const auto& [name, value] : extra) text += name + ": " + value + "\r\n";
+        return text + "Connection: close\r\n\r\n";
+    }
+    HttpResponse upgrade(const std::string& target) {
+        return HttpClient::get(bridge().port(), target, HttpClient::websocket_upgrade_headers());
+    }
+};
+
+TEST_F(HttpProtocolTest, EveryAnswerNamesTheServerWithoutItsVersion) {
+    start({"--http-admin-token", kAdminToken, "--max-connections", "1"});
+    const std::uint16_t port = bridge().port();
+    const HttpClient::Headers admin{{"Authorization", "Bearer " + kAdminToken}};
+    // The one connection --max-connections allows stays open, so the next upgrade gets 503.
+    RawWsSocket open(port);
+    std::vector<std::tuple<std::string, int, HttpResponse>> answers;
+    answers.emplace_back("handshake", 101, open.handshake("/ws/a"));
+    answers.emplace_back("over --max-connections", 503, upgrade("/ws/a"));
+    answers.emplace_back("invalid filter", 400, upgrade("/ws/a/%23/b"));
+    answers.emplace_back("unknown WebSocket path", 404, upgrade("/nope"));
+    answers.emplace_back("/healthz", 200, HttpClient::get(port, "/healthz"));
+    answers.emplace_back("/metrics", 200, HttpClient::get(port, "/metrics", admin));
+    answers.emplace_back("/metrics without token", 401, HttpClient::get(port, "/metrics"));
+    answers.emplace_back("console", 200, HttpClient::get(port, "/"));
+    answers.emplace_back(
+        "console POST", 405,
+        HttpClient::exchange(port, request("POST", "/", {{"Content-Length", "0"}})));
+    answers.emplace_back("plain GET of the WebSocket path", 426, HttpClient::get(port, "/ws"));
+    answers.emplace_back("unknown path", 404, HttpClient::get(port, "/nope"));
+    // Refused by websocketpp's parser, before any handler of ours runs.
+    answers.emplace_back("unparsable request", 400, HttpClient::exchange(port, "GET\r\n\r\n"));
+    for (const auto& [what, status, response] : answers) {
+        EXPECT_EQ(response.status, status) << what << ": " << response.describe();
+        EXPECT_EQ(response.header("Server"), "mqtt-ws-bridge")
+            << what << ": " << response.describe();
+    }
+}
+
+}  // namespace
+}  // namespace mwb::it
