@@ -67,9 +67,10 @@ std::optional<StaticResponse> StaticFiles::respond(std::string_view method,
     const StaticFile* file = find(path);
     if (!file) return std::nullopt;
     StaticResponse response;
-    if (method != "GET") {
+    // HEAD gets GET's answer; the caller leaves the body out.
+    if (method != "GET" && method != "HEAD") {
         response.status = 405;
-        response.headers = {{"Allow", "GET"}, {"Content-Type", "text/plain; charset=utf-8"}};
+        response.headers = {{"Allow", "GET, HEAD"}, {"Content-Type", "text/plain; charset=utf-8"}};
         response.body = &method_not_allowed_body();
         return response;
     }

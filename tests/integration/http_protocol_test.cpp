@@ -1,6 +1,8 @@
 // HTTP as the bridge speaks it beside WebSocket: every answer (101, the plain endpoints, the
-// refusals, websocketpp's own 400) names the server without a version.
+// refusals, websocketpp's own 400) names the server without a version; HEAD answers like GET
+// without the body.
 
+#include <cstdlib>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -56,6 +58,38 @@ TEST_F(HttpProtocolTest, EveryAnswerNamesTheServerWithoutItsVersion) {
         EXPECT_EQ(response.status, status) << what << ": " << response.describe();
         EXPECT_EQ(response.header("Server"), "mqtt-ws-bridge")
             << what << ": " << response.describe();
+    }
+}
+
+TEST_F(HttpProtocolTest, HeadAnswersLikeGetWithoutTheBody) {
+    start({"--http-admin-token", kAdminToken});
+    const std::uint16_t port = bridge().port();
+    const HttpClient::Headers admin{{"Authorization", "Bearer " + kAdminToken}};
+    // The console's files do not change: the answers match to the byte count.
+    for (const std::string target : {"/", "/client.js", "/console.css"}) {
+        const HttpResponse get = HttpClient::exchange(port, request("GET", target));
+        const HttpResponse head = HttpClient::exchange(port, request("HEAD", target));
+        ASSERT_EQ(get.status, 200) << target << ": " << get.describe();
+        EXPECT_EQ(head.status, 200) << target << ": " << head.describe();
+        EXPECT_EQ(head.body, "") << target;
+        EXPECT_EQ(head.header("Content-Length"), std::to_string(get.body.size())) << target;
+        for (const auto& [name, value] : get.headers) {
+            EXPECT_EQ(head.header(name), value) << target << ": " << name;
+        }
+        EXPECT_EQ(head.headers.size(), get.headers.size()) << target;
+    }
+    // /healthz and /metrics say what is true now; the length of a GET body is announced.
+    for (const auto& [target, headers, status] :
+         {std::tuple{std::string("/healthz"), HttpClient::Headers{}, 200},
+          std::tuple{std::string("/metrics"), admin, 200},
+          std::tuple{std::string("/metrics"), HttpClient::Headers{}, 401}}) {
+        const HttpResponse head = HttpClient::exchange(port, request("HEAD", target, headers));
+        EXPECT_EQ(head.status, status) << target << ": " << head.describe();
+        EXPECT_EQ(head.body, "") << target;
+        EXPECT_GT(std::atol(head.header("Content-Length").c_str()), 0) << target;
+        const HttpResponse get = HttpClient::exchange(port, request("GET", target, headers));
+        EXPECT_EQ(head.header("Content-Type"), get.header("Content-Type")) << target;
+        EXPECT_EQ(head.header("Cache-Control"), get.header("Cache-Control")) << target;
     }
 }
 
