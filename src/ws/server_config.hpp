@@ -10,6 +10,7 @@
 #include <websocketpp/server.hpp>
 
 #include "log/websocketpp_log.hpp"
+#include "ws/http10_request.hpp"
 #include "ws/write_aware_transport.hpp"
 
 namespace mqttws::ws {
@@ -20,7 +21,7 @@ struct BasicShardConfig : public websocketpp::config::asio {
     typedef websocketpp::config::asio base;
 
     typedef websocketpp::concurrency::none concurrency_type;
-    typedef base::request_type request_type;
+    typedef Http10Request request_type;
     typedef base::response_type response_type;
     typedef base::message_type message_type;
     typedef base::con_msg_manager_type con_msg_manager_type;

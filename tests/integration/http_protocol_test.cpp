@@ -1,6 +1,6 @@
 // HTTP as the bridge speaks it beside WebSocket: every answer (101, the plain endpoints, the
 // refusals, websocketpp's own 400) names the server without a version; HEAD answers like GET
-// without the body.
+// without the body; an HTTP/1.0 request without Host is answered, as RFC 9112 allows.
 
 #include <cstdlib>
 #include <string>
@@ -91,6 +91,22 @@ TEST_F(HttpProtocolTest, HeadAnswersLikeGetWithoutTheBody) {
         EXPECT_EQ(head.header("Content-Type"), get.header("Content-Type")) << target;
         EXPECT_EQ(head.header("Cache-Control"), get.header("Cache-Control")) << target;
     }
+}
+
+TEST_F(HttpProtocolTest, Http10WithoutHostIsAnswered) {
+    start();
+    const std::uint16_t port = bridge().port();
+    const HttpResponse health = HttpClient::exchange(port, "GET /healthz HTTP/1.0\r\n\r\n");
+    EXPECT_EQ(health.status, 200) << health.describe();
+    EXPECT_NE(health.body.find("\"mqtt\""), std::string::npos) << health.describe();
+    const HttpResponse page = HttpClient::exchange(port, "GET / HTTP/1.0\r\n\r\n");
+    EXPECT_EQ(page.status, 200) << page.describe();
+    EXPECT_NE(page.body.find("<title>mqtt-ws-bridge console</title>"), std::string::npos);
+    const HttpResponse head = HttpClient::exchange(port, "HEAD /healthz HTTP/1.0\r\n\r\n");
+    EXPECT_EQ(head.status, 200) << head.describe();
+    EXPECT_EQ(head.body, "");
+    // HTTP/1.1 makes Host mandatory (RFC 9112 section 3.2).
+    EXPECT_EQ(HttpClient::exchange(port, "GET /healthz HTTP/1.1\r\n\r\n").status, 400);
 }
 
 }  // namespace
