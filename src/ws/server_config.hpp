@@ -39,6 +39,9 @@ struct BasicShardConfig : public websocketpp::config::asio {
         typedef typename type::response_type response_type;
         typedef SocketType socket_type;
         static const bool enable_multithreading = false;
+        // The TLS handshake's limit is --handshake-timeout, applied by
+        // WriteAwareConnection::init; websocketpp's own is fixed at build time.
+        static const long timeout_socket_post_init = 0;
     };
     // Reports completed frame writes; carries the connection's client id.
     typedef WriteAwareEndpoint<transport_config> transport_type;
