@@ -1,5 +1,6 @@
 // The console's logic that needs no page: payload text, per-topic rates,
-// the kept-rows queue and the /metrics summary. Tested with node --test.
+// the kept-rows queue, the /metrics summary and the WebSocket URL. Tested
+// with node --test.
 
 // Text shown for a msg's payload: JSON pretty-printed, strings as they are,
 // binary (base64 on the wire) labelled, all cut at `limit` characters.
@@ -119,4 +120,32 @@ export const METRIC_SUMMARY = [
 export function summarizeMetrics(sums) {
   return METRIC_SUMMARY.filter(([, name]) => sums.has(name))
     .map(([label, name]) => ({ label, name, value: sums.get(name) }));
+}
+
+// The WebSocket URL for the page's ?ws= (default /ws): a path, or a ws:/wss:
+// URL, on the page's own origin only. `{ url }`, or `{ error }` to show.
+// Anything else would have the bridge's own page, and its subscription to #,
+// talk to whatever host a link names ("@host" after the page's authority,
+// "//host", a backslash, another scheme or port, credentials).
+export function consoleSocketUrl(location, ws) {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const origin = `${scheme}//${location.host}`;
+  const wanted = ws ?? '/ws';
+  const refused = {
+    error: `?ws=${wanted} is not on this page's origin (${origin}): the console connects only ` +
+      'to the bridge that serves it; give a path such as ?ws=/ws',
+  };
+  const absolute = /^[a-z][a-z0-9+.-]*:/i.test(wanted);
+  if (!absolute && !wanted.startsWith('/')) return refused;
+  let url;
+  try {
+    url = new URL(wanted, `${origin}/`);
+  } catch {
+    return refused;
+  }
+  if (url.protocol !== scheme || url.host !== location.host || url.username !== '' ||
+    url.password !== '') {
+    return refused;
+  }
+  return { url: url.href };
 }

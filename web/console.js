@@ -3,9 +3,12 @@
 // newest MAX_ROWS only, so 1,000 messages/s cost one DOM update per frame.
 //
 // URL parameters: ?topic=FILTER (repeatable; default: the last filters used
-// here, else #), ?ws=/path (the bridge's --ws-path, default /ws).
-import { BridgeClient, defaultUrl } from './client.js';
-import { formatPayload, NewestQueue, TopicRates, parseMetrics, summarizeMetrics } from './console-model.js';
+// here, else #), ?ws=/path (the bridge's --ws-path, default /ws; this
+// origin only).
+import { BridgeClient } from './client.js';
+import {
+  consoleSocketUrl, formatPayload, NewestQueue, TopicRates, parseMetrics, summarizeMetrics,
+} from './console-model.js';
 
 const MAX_ROWS = 500;
 // At most ten table updates a second: nobody reads faster, and each update
@@ -17,7 +20,9 @@ const STORAGE_KEY = 'mqtt-ws-bridge.console.filters';
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 
-const client = new BridgeClient(defaultUrl(location, params.get('ws') || '/ws'));
+const socket = consoleSocketUrl(location, params.get('ws'));
+// Refused: a client that never connects, so the page still builds.
+const client = new BridgeClient(socket.url, { autoConnect: socket.url !== undefined });
 const queue = new NewestQueue(MAX_ROWS);
 const rates = new TopicRates(5);
 let received = 0;
@@ -320,3 +325,11 @@ metricsTimer = setInterval(refreshMetrics, METRICS_EVERY_MS);
 for (const filter of initialFilters()) client.filters.add(filter);
 saveFilters();
 renderFilters();
+if (socket.error) {
+  setPill($('ws-state'), 'refused', 'WebSocket: refused');
+  $('connection-error').textContent = socket.error;
+  $('connection-error').hidden = false;
+  for (const control of document.querySelectorAll('form :is(input, textarea, select, button)')) {
+    control.disabled = true;
+  }
+}

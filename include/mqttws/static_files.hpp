@@ -39,7 +39,8 @@ class StaticFiles {
     const StaticFile* find(std::string_view path) const;
 
     // The answer for `method` and `path`; nullopt when the path is not one of
-    // ours (the caller goes on to its other endpoints).
+    // ours (the caller goes on to its other endpoints). HEAD is answered as
+    // GET: the caller sends it without the body.
     std::optional<StaticResponse> respond(std::string_view method, std::string_view path) const;
 
     std::size_t size() const { return files_.size(); }

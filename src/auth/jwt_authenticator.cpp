@@ -109,10 +109,7 @@ std::optional<Identity> JwtAuthenticator::authenticate(std::string_view credenti
     }
     auto& checked = std::get<JwtClaims>(claims);
     Identity identity{std::move(checked.subject), std::move(checked.permissions), std::nullopt};
-    if (checked.valid_until) {
-        identity.valid_until =
-            std::chrono::system_clock::time_point(std::chrono::seconds(*checked.valid_until));
-    }
+    if (checked.valid_until) identity.valid_until = system_time_from_seconds(*checked.valid_until);
     return identity;
 }
 

@@ -12,10 +12,12 @@ constexpr std::string_view javascript_type = "text/javascript; charset=utf-8";
 constexpr std::string_view method_not_allowed_body_text = "method not allowed\n";
 
 // A static page that loads only its own scripts and styles and talks only to
-// this server (fetch /metrics) and WebSocket endpoints; it may not be framed.
+// its own origin: fetch /metrics, and the WebSocket, which CSP 3 lets 'self'
+// match as ws:/wss: on the same host and port. Whatever its ?ws= says, it
+// cannot talk to another host. It may not be framed.
 constexpr std::string_view content_security_policy =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const std::string& method_not_allowed_body() {
     static const std::string body(method_not_allowed_body_text);
@@ -65,9 +67,10 @@ std::optional<StaticResponse> StaticFiles::respond(std::string_view method,
     const StaticFile* file = find(path);
     if (!file) return std::nullopt;
     StaticResponse response;
-    if (method != "GET") {
+    // HEAD gets GET's answer; the caller leaves the body out.
+    if (method != "GET" && method != "HEAD") {
         response.status = 405;
-        response.headers = {{"Allow", "GET"}, {"Content-Type", "text/plain; charset=utf-8"}};
+        response.headers = {{"Allow", "GET, HEAD"}, {"Content-Type", "text/plain; charset=utf-8"}};
         response.body = &method_not_allowed_body();
         return response;
     }

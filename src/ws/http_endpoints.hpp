@@ -42,11 +42,19 @@ void send_answer(const ConnectionPtr& con, const HttpAnswer& answer) {
     con->set_body(answer.body);
 }
 
-// Answers a plain HTTP request (not an upgrade): /healthz, /metrics, the
-// web console, 426 on the WebSocket path, 404 elsewhere.
+// The answer to a GET, as the answer to a HEAD (RFC 9110 section 9.3.2): the
+// same status and headers, Content-Length that of the body not sent.
 template <typename Connection>
-void answer_http(Connection& con, const WsOptions& options, const ServerState& state,
-                 const std::function<std::string()>& render_metrics, const StaticFiles* console) {
+void drop_body_for_head(Connection& con) {
+    const std::string length = con.get_response().get_header("Content-Length");
+    con.set_body("");  // which also drops Content-Length
+    if (!length.empty()) con.replace_header("Content-Length", length);
+}
+
+// The answer to GET (and to any other method the endpoint does not refuse).
+template <typename Connection>
+void answer_get(Connection& con, const WsOptions& options, const ServerState& state,
+                const std::function<std::string()>& render_metrics, const StaticFiles* console) {
     const std::string& resource = con.get_resource();
     const std::string path = resource.substr(0, resource.find('?'));
     if (path == "/healthz") {
@@ -77,6 +85,16 @@ void answer_http(Connection& con, const WsOptions& options, const ServerState& s
     }
     con.set_status(websocketpp::http::status_code::not_found);
     con.set_body("not found\n");
+}
+
+// Answers a plain HTTP request (not an upgrade): /healthz, /metrics, the
+// web console, 426 on the WebSocket path, 404 elsewhere. HEAD is answered
+// like GET, without the body.
+template <typename Connection>
+void answer_http(Connection& con, const WsOptions& options, const ServerState& state,
+                 const std::function<std::string()>& render_metrics, const StaticFiles* console) {
+    answer_get(con, options, state, render_metrics, console);
+    if (con.get_request().get_method() == "HEAD") drop_body_for_head(con);
 }
 
 }  // namespace mqttws::ws

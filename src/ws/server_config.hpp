@@ -10,6 +10,7 @@
 #include <websocketpp/server.hpp>
 
 #include "log/websocketpp_log.hpp"
+#include "ws/http10_request.hpp"
 #include "ws/write_aware_transport.hpp"
 
 namespace mqttws::ws {
@@ -20,7 +21,7 @@ struct BasicShardConfig : public websocketpp::config::asio {
     typedef websocketpp::config::asio base;
 
     typedef websocketpp::concurrency::none concurrency_type;
-    typedef base::request_type request_type;
+    typedef Http10Request request_type;
     typedef base::response_type response_type;
     typedef base::message_type message_type;
     typedef base::con_msg_manager_type con_msg_manager_type;
@@ -38,6 +39,9 @@ struct BasicShardConfig : public websocketpp::config::asio {
         typedef typename type::response_type response_type;
         typedef SocketType socket_type;
         static const bool enable_multithreading = false;
+        // The TLS handshake's limit is --handshake-timeout, applied by
+        // WriteAwareConnection::init; websocketpp's own is fixed at build time.
+        static const long timeout_socket_post_init = 0;
     };
     // Reports completed frame writes; carries the connection's client id.
     typedef WriteAwareEndpoint<transport_config> transport_type;

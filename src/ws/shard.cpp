@@ -28,6 +28,10 @@ BasicShard<Config>::BasicShard(unsigned index, ShardContext context)
     server_.set_max_message_size(options.max_message_size);
     server_.set_max_http_body_size(0);
     server_.set_open_handshake_timeout(options.handshake_timeout.count());
+    server_.set_tls_handshake_timeout(options.handshake_timeout.count());
+    // Every response's Server header (101, refusals, HTTP endpoints, the
+    // parser's 400): what it is, not which library version to look up.
+    server_.set_user_agent(server_header);
     server_.set_pong_timeout(options.pong_timeout.count());
     server_.set_pong_timeout_handler([this](auto hdl, auto) {
         // No pong: the peer is gone or stuck. A close handshake would wait

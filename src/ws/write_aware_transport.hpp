@@ -14,7 +14,8 @@
 //
 // websocketpp calls `transport_con_type::async_write` by its qualified name,
 // so a transport whose connection type derives from asio's and hides those
-// overloads sees every write websocketpp makes.
+// overloads sees every write websocketpp makes. `init` is hidden the same
+// way, to bound the TLS handshake by --handshake-timeout.
 #pragma once
 
 #include <sys/socket.h>
@@ -23,10 +24,12 @@
 #include <array>
 #include <boost/asio/write.hpp>
 #include <cerrno>
+#include <memory>
 #include <utility>
 #include <vector>
 #include <websocketpp/transport/asio/connection.hpp>
 #include <websocketpp/transport/asio/endpoint.hpp>
+#include <websocketpp/transport/asio/security/base.hpp>
 
 #include "mqttws/subscription_index.hpp"
 #include "ws/descriptor_reserve.hpp"
@@ -80,10 +83,14 @@ inline FrameWrite send_frames(int fd, const std::vector<FramePtr>& frames, std::
 }
 
 template <typename TransportConfig>
+class WriteAwareEndpoint;
+
+template <typename TransportConfig>
 class WriteAwareConnection : public websocketpp::transport::asio::connection<TransportConfig> {
     using base = websocketpp::transport::asio::connection<TransportConfig>;
     using buffer = websocketpp::transport::buffer;
     using write_handler = websocketpp::transport::write_handler;
+    using init_handler = websocketpp::transport::init_handler;
 
   public:
     using base::base;
@@ -139,7 +146,37 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
     // Set when accepted on a descriptor lent by the reserve (AcceptLoop).
     DescriptorReserve* descriptor_loan = nullptr;
 
+  protected:
+    // websocketpp's limit on the TLS handshake is a compile-time constant
+    // (timeout_socket_post_init, off in server_config.hpp); this one is
+    // --handshake-timeout. Whichever of the timer and the handshake ends
+    // first answers websocketpp; the other finds nothing left to do.
+    void init(init_handler callback) {
+        if (!base::is_secure() || tls_handshake_timeout_ <= 0) {
+            base::init(std::move(callback));
+            return;
+        }
+        auto pending = std::make_shared<init_handler>(std::move(callback));
+        auto timer = base::set_timer(
+            tls_handshake_timeout_, [this, pending](const websocketpp::lib::error_code& ec) {
+                if (ec || !*pending) return;  // cancelled: the handshake ended first
+                const init_handler handler = std::exchange(*pending, nullptr);
+                // The handshake then ends as failed, and the callback below ignores it.
+                websocketpp::lib::asio::error_code ignored;
+                base::get_raw_socket().cancel(ignored);
+                namespace socket = websocketpp::transport::asio::socket;
+                handler(socket::make_error_code(socket::error::tls_handshake_timeout));
+            });
+        base::init([timer, pending](const websocketpp::lib::error_code& ec) {
+            timer->cancel();
+            if (!*pending) return;  // timed out already
+            std::exchange(*pending, nullptr)(ec);
+        });
+    }
+
   private:
+    friend class WriteAwareEndpoint<TransportConfig>;
+
     FrameWrite write(const std::vector<FramePtr>& frames, std::size_t written, bool tried) {
         if (library_in_flight_ || frames_in_flight_) {
             // Right after the write in flight completes.
@@ -253,12 +290,29 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
     std::vector<buffer> deferred_;  // websocketpp's write behind ours
     write_handler deferred_handler_;
     websocketpp::transport::shutdown_handler deferred_shutdown_;  // TLS, behind ours
+    long tls_handshake_timeout_ = 0;                              // ms; 0: none
 };
 
 template <typename TransportConfig>
 class WriteAwareEndpoint : public websocketpp::transport::asio::endpoint<TransportConfig> {
+    using base = websocketpp::transport::asio::endpoint<TransportConfig>;
+
   public:
     using transport_con_type = WriteAwareConnection<TransportConfig>;
+
+    // For the connections accepted from now on (see WriteAwareConnection::init).
+    void set_tls_handshake_timeout(long milliseconds) { tls_handshake_timeout_ = milliseconds; }
+
+  protected:
+    // websocketpp calls `transport_type::init` by its qualified name for every
+    // new connection, so this one hides asio's and sees them all.
+    websocketpp::lib::error_code init(std::shared_ptr<transport_con_type> connection) {
+        connection->tls_handshake_timeout_ = tls_handshake_timeout_;
+        return base::init(connection);
+    }
+
+  private:
+    long tls_handshake_timeout_ = 0;
 };
 
 }  // namespace mqttws::ws

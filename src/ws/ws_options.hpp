@@ -41,6 +41,9 @@ struct WsOptions {
 };
 
 inline constexpr const char* protocol_subprotocol = "mqtt-ws-bridge.v1";
+// Every response's Server header. No version: a scanner learns nothing to
+// look up (websocketpp would say "WebSocket++/0.8.2").
+inline constexpr const char* server_header = "mqtt-ws-bridge";
 // The 1001 close reason and the 503 body while an instance drains: clients
 // should reconnect, and through a load balancer reach another instance.
 inline constexpr const char* drain_reason = "server draining: reconnect";

@@ -158,11 +158,47 @@ test('serves the console and client.js with their types and security headers', a
   assert.match(index.headers.get('content-type'), /^text\/html/);
   assert.equal(index.headers.get('cache-control'), 'no-cache');
   assert.equal(index.headers.get('x-content-type-options'), 'nosniff');
-  assert.match(index.headers.get('content-security-policy'), /connect-src 'self' ws: wss:/);
+  assert.match(index.headers.get('content-security-policy'), /(^|; )connect-src 'self'(;|$)/);
   const client = await fetch(`${base}/client.js`);
   assert.equal(client.status, 200);
   assert.match(client.headers.get('content-type'), /^text\/javascript/);
   assert.match(await client.text(), /export class BridgeClient/);
+});
+
+test('a ?ws= pointing at another origin is refused, and the policy would block it anyway', async () => {
+  // A listener that notes every connection: nothing may reach it.
+  let reached = 0;
+  const stranger = net.createServer((socket) => { reached += 1; socket.destroy(); });
+  await new Promise((resolve) => stranger.listen(0, '127.0.0.1', resolve));
+  const { port } = stranger.address();
+  const other = await browser.newPage();
+  try {
+    await other.goto(`http://127.0.0.1:${bridge.port}/?ws=${encodeURIComponent(`@127.0.0.1:${port}/ws`)}`);
+    await waitFor('the refusal', async () =>
+      (await other.locator('#ws-state').getAttribute('data-state')) === 'refused');
+    assert.match(await other.locator('#connection-error').textContent(), /origin/);
+    // Past the page's own check, the browser enforces connect-src 'self'.
+    let settled = false;
+    const blocked = await Promise.race([
+      other.evaluate((url) => new Promise((resolve) => {
+        document.addEventListener('securitypolicyviolation',
+          (event) => resolve(event.effectiveDirective), { once: true });
+        try {
+          new WebSocket(url);
+        } catch (error) {
+          resolve(error.name);
+        }
+      }), `ws://127.0.0.1:${port}/ws`),
+      waitFor('a violation or a connection', () => settled || reached > 0)
+        .then(() => 'a connection reached the other origin'),
+    ]);
+    settled = true;
+    assert.ok(['connect-src', 'SecurityError'].includes(blocked), blocked);
+    assert.equal(reached, 0);
+  } finally {
+    await other.close();
+    await new Promise((resolve) => stranger.close(resolve));
+  }
 });
 
 test('page loads, shows its session and subscribes to the filter in the URL', async () => {

@@ -1,7 +1,10 @@
 // The two credential documents an attacker or an operator can get wrong: a
 // --token-file and a JWT's (signature-checked) payload. Either is refused with
 // a reason, or every permission it grants is a valid filter with every "{sub}"
-// replaced: a crafted subject can never widen what a client may reach.
+// replaced: a crafted subject can never widen what a client may reach. A JWT
+// accepted now is not expired as a system_clock time either, whatever its
+// "exp" (1e300, int64's ends): the conversion saturates, never wraps.
+#include <cstdint>
 #include <string>
 #include <variant>
 
@@ -40,14 +43,21 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
         }
     }
 
+    constexpr std::int64_t now = 1'700'000'000;
     mqttws::JwtPolicy policy;
     policy.audience = "bridge";
-    const auto claims = mqttws::check_jwt_claims(json, 1'700'000'000, policy);
+    const auto claims = mqttws::check_jwt_claims(json, now, policy);
     if (const auto* reason = std::get_if<std::string>(&claims)) {
         FUZZ_CHECK(!reason->empty());
     } else {
         const auto& granted = std::get<mqttws::JwtClaims>(claims);
         check_granted(granted.permissions, granted.subject);
+        if (granted.valid_until) {
+            FUZZ_CHECK(*granted.valid_until >= now);
+            FUZZ_CHECK(*granted.valid_until <= mqttws::jwt_latest_time);
+            FUZZ_CHECK(mqttws::system_time_from_seconds(*granted.valid_until) >=
+                       mqttws::system_time_from_seconds(now));
+        }
     }
     return 0;
 }

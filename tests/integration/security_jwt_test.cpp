@@ -1,6 +1,6 @@
 // --auth jwt: HS256, RS256 and ES256 tokens minted at test time; bad signature, expired, wrong
 // audience, a token choosing its own algorithm → 401; {sub} from the claims; an expiring
-// token closes its open connection with 4001.
+// token closes its open connection with 4001, one expiring after the clock's range never.
 
 #include <chrono>
 #include <string>
@@ -88,6 +88,20 @@ TEST_F(JwtAuthTest, ExpiryClosesAnOpenConnectionWith4001) {
     ASSERT_TRUE(client.wait_closed(std::chrono::seconds(20))) << client.describe();
     EXPECT_EQ(client.remote_close_code(), 4001) << client.describe();
     EXPECT_EQ(client.remote_close_reason(), "token expired");
+}
+
+// 20000000000 s after the epoch is in the year 2603, later than system_clock's nanoseconds
+// reach (2262): the expiry saturates instead of wrapping round into the past.
+TEST_F(JwtAuthTest, ExpiryBeyondTheClockRangeKeepsTheConnectionOpen) {
+    start_hs256();
+    const std::string distant = JwtMinter::mint(
+        "HS256", kSecret,
+        R"({"sub":"alice","aud":"bridge","exp":20000000000,"subscribe":["sensors/{sub}/#"]})");
+    WsConnection& client = connect("/ws/sensors/alice/%23?access_token=" + distant);
+    publish_topics({"sensors/alice/t"});
+    EXPECT_TRUE(ReceivesTexts(client, {"sensors/alice/t"}));
+    EXPECT_EQ(client.state(), WsConnection::State::open) << client.describe();
+    EXPECT_NE(client.remote_close_code(), 4001) << client.describe();
 }
 
 TEST_F(JwtAuthTest, Rs256WithAPublicKeyAndNoAlgorithmSwitch) {

@@ -10,6 +10,7 @@
 
 #include "harness/child_process.hpp"
 #include "harness/loopback_port.hpp"
+#include "harness/raw_ws_socket.hpp"
 #include "harness/security_fixture.hpp"
 #include "harness/test_pki.hpp"
 #include "harness/text_file.hpp"
@@ -74,6 +75,21 @@ TEST_F(TlsTest, WssServesAVerifiedCertificate) {
     TestPki other;
     WssClient stranger(bridge().port(), {other.ca_file(), "", ""});
     EXPECT_NE(stranger.connect_tls(), "");
+}
+
+// The TLS handshake is part of the WebSocket handshake: --handshake-timeout bounds it, not
+// websocketpp's fixed 5 s. A client that connects and never says hello is kept for the configured
+// time (past those 5 s), and then dropped.
+TEST_F(TlsTest, TlsHandshakeHonoursHandshakeTimeout) {
+    TestPki pki;
+    pki.issue("server", "localhost");
+    start_tls_bridge({"--tls-cert", pki.cert_file("server"), "--tls-key", pki.key_file("server"),
+                      "--handshake-timeout", "12s"});
+    RawWsSocket silent(bridge().port());
+    EXPECT_FALSE(silent.wait_peer_closed(std::chrono::seconds(8)))
+        << "dropped before --handshake-timeout; " << bridge().log_tail();
+    EXPECT_TRUE(silent.wait_peer_closed(std::chrono::seconds(60)))
+        << "kept past --handshake-timeout; " << bridge().log_tail();
 }
 
 TEST_F(TlsTest, SighupReloadKeepsOpenConnectionsAndServesTheNewCertificate) {

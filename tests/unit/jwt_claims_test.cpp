@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace mqttws {
 namespace {
 
@@ -41,8 +43,53 @@ TEST(JwtClaims, ExpiryAndNotBeforeWithLeeway) {
     EXPECT_EQ(refused(R"({"nbf":1800000001})", strict), "not yet valid");
     accepted(R"({"nbf":1800000020})");
     EXPECT_FALSE(refused(R"({"exp":"soon"})").empty());
-    EXPECT_FALSE(refused(R"({"exp":1e300})").empty());
     EXPECT_FALSE(accepted("{}").valid_until.has_value());
+}
+
+// A NumericDate may be any JSON number. One beyond every clock saturates: far in the future it
+// is later than any "now", far in the past earlier; the leeway added to it cannot overflow.
+TEST(JwtClaims, TimesBeyondAnyClockSaturate) {
+    for (const std::string exp : {"20000000000", "9223372036854775807", "18446744073709551615",
+                                  "1e300", "1.7976931348623157e308"}) {
+        const JwtClaims claims = accepted(R"({"exp":)" + exp + "}");
+        ASSERT_TRUE(claims.valid_until.has_value()) << exp;
+        EXPECT_GE(*claims.valid_until, 20000000000) << exp;
+    }
+    for (const std::string exp : {"-1", "-20000000000", "-9223372036854775808", "-1e300"}) {
+        EXPECT_EQ(refused(R"({"exp":)" + exp + "}"), "expired") << exp;
+    }
+    for (const std::string nbf : {"20000000000", "9223372036854775807", "1e300"}) {
+        EXPECT_EQ(refused(R"({"nbf":)" + nbf + "}"), "not yet valid") << nbf;
+    }
+    for (const std::string nbf : {"-1", "-9223372036854775808", "-1e300"}) {
+        accepted(R"({"nbf":)" + nbf + "}");
+    }
+    JwtPolicy lenient;
+    lenient.leeway = std::chrono::seconds(std::numeric_limits<std::int64_t>::max());
+    const JwtClaims claims = accepted(R"({"exp":9223372036854775807})", lenient);
+    ASSERT_TRUE(claims.valid_until.has_value());
+    EXPECT_GE(*claims.valid_until, 20000000000);
+    EXPECT_EQ(refused(R"({"exp":"soon"})"), "exp/nbf must be numbers");
+    EXPECT_EQ(refused(R"({"nbf":null})"), "exp/nbf must be numbers");
+}
+
+TEST(JwtClaims, SystemTimeSaturatesAtTheClockEnds) {
+    using TimePoint = std::chrono::system_clock::time_point;
+    EXPECT_EQ(system_time_from_seconds(0), TimePoint());
+    EXPECT_EQ(system_time_from_seconds(kNow), TimePoint(std::chrono::seconds(kNow)));
+    // The last whole seconds the clock holds, either side of the epoch, are exact.
+    EXPECT_EQ(system_time_from_seconds(9'223'372'036),
+              TimePoint(std::chrono::seconds(9'223'372'036)));
+    EXPECT_EQ(system_time_from_seconds(-9'223'372'036),
+              TimePoint(std::chrono::seconds(-9'223'372'036)));
+    for (const std::int64_t later : {std::int64_t{9'223'372'037}, std::int64_t{20'000'000'000},
+                                     jwt_latest_time, std::numeric_limits<std::int64_t>::max()}) {
+        EXPECT_EQ(system_time_from_seconds(later), TimePoint::max()) << later;
+    }
+    for (const std::int64_t earlier : {std::int64_t{-9'223'372'037}, jwt_earliest_time,
+                                       std::numeric_limits<std::int64_t>::min()}) {
+        EXPECT_EQ(system_time_from_seconds(earlier), TimePoint::min()) << earlier;
+    }
 }
 
 TEST(JwtClaims, AudienceAndIssuer) {

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { NewestQueue, TopicRates, formatPayload, parseMetrics, summarizeMetrics } from '../../web/console-model.js';
+import {
+  NewestQueue, TopicRates, consoleSocketUrl, formatPayload, parseMetrics, summarizeMetrics,
+} from '../../web/console-model.js';
 
 test('payloads: JSON pretty-printed, strings as they are, binary labelled, long ones cut', () => {
   assert.equal(formatPayload({ payload: { a: [1, 2] } }), '{\n  "a": [\n    1,\n    2\n  ]\n}');
@@ -53,4 +55,29 @@ test('metrics: samples summed over labels; absent metrics left out of the summar
   assert.equal(sums.get('mwb_dropped_total'), 7);
   assert.deepEqual(summarizeMetrics(sums).map(({ label, value }) => [label, value]),
     [['clients', 3], ['dropped', 7]]);
+});
+
+test('?ws= may name a path or a URL on the page\'s own origin only', () => {
+  const page = { protocol: 'http:', host: 'bridge.test:8080' };
+  assert.deepEqual(consoleSocketUrl(page), { url: 'ws://bridge.test:8080/ws' });
+  assert.deepEqual(consoleSocketUrl(page, '/stream?topic=a'), { url: 'ws://bridge.test:8080/stream?topic=a' });
+  assert.deepEqual(consoleSocketUrl(page, 'ws://bridge.test:8080/ws'), { url: 'ws://bridge.test:8080/ws' });
+  assert.deepEqual(consoleSocketUrl({ protocol: 'https:', host: 'bridge.test' }, '/ws'),
+    { url: 'wss://bridge.test/ws' });
+  for (const ws of [
+    '@evil.test:1234/ws',        // the old concatenation made this ws://bridge.test:8080@evil.test:1234/ws
+    '//evil.test/ws',
+    '/\\evil.test/ws',            // a backslash counts as a slash in ws: URLs
+    'ws://evil.test/ws',
+    'ws://bridge.test:8081/ws',
+    'wss://bridge.test:8080/ws',  // another scheme is another origin
+    'ws://user:pw@bridge.test:8080/ws',
+    'javascript:alert(1)',
+    'ws',
+    '',
+  ]) {
+    const result = consoleSocketUrl(page, ws);
+    assert.equal(result.url, undefined, ws);
+    assert.match(result.error, /origin/, ws);
+  }
 });

@@ -17,6 +17,8 @@ namespace {
 
 using boost::asio::ip::tcp;
 
+enum class ReadUntil { content_length, eof };
+
 std::string trim(const std::string& s) {
     const auto begin = s.find_first_not_of(" \t\r\n");
     if (begin == std::string::npos) return {};
@@ -46,44 +48,9 @@ std::optional<std::size_t> parse_head(const std::string& raw, HttpResponse& resp
     return end + 4;
 }
 
-}  // namespace
-
-std::string HttpResponse::header(const std::string& name) const {
-    for (const auto& [key, value] : headers) {
-        if (::strcasecmp(key.c_str(), name.c_str()) == 0) return value;
-    }
-    return {};
-}
-
-std::string HttpResponse::describe() const {
-    std::ostringstream out;
-    if (!error.empty()) out << "error: " << error << "; ";
-    out << "status " << status << " " << reason << ", body: '" << body << "'";
-    return out.str();
-}
-
-HttpClient::Headers HttpClient::websocket_upgrade_headers(const std::string& subprotocol) {
-    Headers headers{{"Upgrade", "websocket"},
-                    {"Connection", "Upgrade"},
-                    {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="},
-                    {"Sec-WebSocket-Version", "13"}};
-    if (!subprotocol.empty()) headers.emplace_back("Sec-WebSocket-Protocol", subprotocol);
-    return headers;
-}
-
-HttpResponse HttpClient::get(std::uint16_t port, const std::string& target,
-                             const Headers& extra_headers, const Deadline& deadline) {
+HttpResponse send_and_read(std::uint16_t port, const std::string& request, ReadUntil until,
+                           const Deadline& deadline) {
     HttpResponse response;
-    std::string request =
-        "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n";
-    bool upgrade = false;
-    for (const auto& [name, value] : extra_headers) {
-        request += name + ": " + value + "\r\n";
-        if (::strcasecmp(name.c_str(), "Upgrade") == 0) upgrade = true;
-    }
-    if (!upgrade) request += "Connection: close\r\n";
-    request += "\r\n";
-
     // The io_context outlives the socket and every handler's captures: handlers still pending
     // when the deadline passes are destroyed with it, never invoked.
     boost::asio::io_context io;
@@ -99,9 +66,10 @@ HttpResponse HttpClient::get(std::uint16_t port, const std::string& target,
     };
     // Complete once the body announced by Content-Length has arrived; without one, at EOF
     // (or right after the head for a successful 101 upgrade, whose connection stays open).
+    // Reading until EOF ignores Content-Length.
     auto complete = [&]() -> bool {
         if (!body_offset) body_offset = parse_head(raw, response);
-        if (!body_offset) return false;
+        if (!body_offset || until == ReadUntil::eof) return false;
         const std::string length = response.header("Content-Length");
         if (!length.empty()) {
             return raw.size() - *body_offset >= std::strtoull(length.c_str(), nullptr, 10);
@@ -139,6 +107,50 @@ HttpResponse HttpClient::get(std::uint16_t port, const std::string& target,
     }
     if (!done && !body_offset) response.status = 0;
     return response;
+}
+
+}  // namespace
+
+std::string HttpResponse::header(const std::string& name) const {
+    for (const auto& [key, value] : headers) {
+        if (::strcasecmp(key.c_str(), name.c_str()) == 0) return value;
+    }
+    return {};
+}
+
+std::string HttpResponse::describe() const {
+    std::ostringstream out;
+    if (!error.empty()) out << "error: " << error << "; ";
+    out << "status " << status << " " << reason << ", body: '" << body << "'";
+    return out.str();
+}
+
+HttpClient::Headers HttpClient::websocket_upgrade_headers(const std::string& subprotocol) {
+    Headers headers{{"Upgrade", "websocket"},
+                    {"Connection", "Upgrade"},
+                    {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="},
+                    {"Sec-WebSocket-Version", "13"}};
+    if (!subprotocol.empty()) headers.emplace_back("Sec-WebSocket-Protocol", subprotocol);
+    return headers;
+}
+
+HttpResponse HttpClient::get(std::uint16_t port, const std::string& target,
+                             const Headers& extra_headers, const Deadline& deadline) {
+    std::string request =
+        "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n";
+    bool upgrade = false;
+    for (const auto& [name, value] : extra_headers) {
+        request += name + ": " + value + "\r\n";
+        if (::strcasecmp(name.c_str(), "Upgrade") == 0) upgrade = true;
+    }
+    if (!upgrade) request += "Connection: close\r\n";
+    request += "\r\n";
+    return send_and_read(port, request, ReadUntil::content_length, deadline);
+}
+
+HttpResponse HttpClient::exchange(std::uint16_t port, const std::string& request,
+                                  const Deadline& deadline) {
+    return send_and_read(port, request, ReadUntil::eof, deadline);
 }
 
 }  // namespace mwb::it

@@ -32,6 +32,12 @@ class HttpClient {
                             const Headers& extra_headers = {},
                             const Deadline& deadline = std::chrono::seconds(10));
 
+    // Sends `request` byte for byte (any method, version or headers) and reads until the server
+    // closes the connection. The body is everything after the head, whatever Content-Length
+    // says, so an answer to HEAD that carries a body shows it.
+    static HttpResponse exchange(std::uint16_t port, const std::string& request,
+                                 const Deadline& deadline = std::chrono::seconds(10));
+
     // The headers of a WebSocket upgrade request (optionally with a subprotocol), to check
     // how the server refuses a handshake.
     static Headers websocket_upgrade_headers(const std::string& subprotocol = "");
