@@ -1,8 +1,6 @@
 #include "mqttws/inbound_publish.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "mqttws/json_depth.hpp"
 #include "mqttws/request_frame.hpp"

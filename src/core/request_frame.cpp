@@ -24,8 +24,8 @@ struct StringOutput {
 // Forwards the payload's events to a Writer and counts every other value.
 class SplitHandler {
   public:
-    SplitHandler(std::string_view frame, const InputStream& input, SplitFrame& out)
-        : frame_(frame), input_(input), out_(out), writer_(output_) {
+    SplitHandler(std::string_view frame, const InputStream& input)
+        : frame_(frame), input_(input), writer_(output_) {
         output_.out = &payload_;
     }
 
@@ -57,7 +57,7 @@ class SplitHandler {
         if (!begin_value()) return false;
         if (!in_payload_) return true;
         if (depth_ == payload_depth_) {
-            out_.payload_is_string = true;
+            payload_is_string_ = true;
             payload_.assign(s, n);
             end_payload();
             return true;
@@ -103,6 +103,7 @@ class SplitHandler {
     std::size_t payload_start() const { return payload_start_; }
     std::size_t payload_end() const { return payload_end_; }
     bool captured() const { return captured_; }
+    bool payload_is_string() const { return payload_is_string_; }
     std::string take_payload() { return std::move(payload_); }
 
   private:
@@ -148,7 +149,6 @@ class SplitHandler {
 
     std::string_view frame_;
     const InputStream& input_;
-    SplitFrame& out_;
     std::string payload_;
     StringOutput output_{};
     Writer writer_;
@@ -157,6 +157,7 @@ class SplitHandler {
     bool payload_next_ = false;
     bool in_payload_ = false;
     bool captured_ = false;
+    bool payload_is_string_ = false;
     int payload_depth_ = 0;
     std::size_t payload_key_end_ = 0;
     std::size_t payload_start_ = 0;
@@ -170,7 +171,7 @@ std::variant<SplitFrame, SplitFailure> split_request_frame(std::string_view fram
     rapidjson::MemoryStream bytes(frame.data(), frame.size());
     InputStream input(bytes);
     SplitFrame out;
-    SplitHandler handler(frame, input, out);
+    SplitHandler handler(frame, input);
     rapidjson::Reader reader;
     const rapidjson::ParseResult parsed =
         reader.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(
@@ -189,6 +190,7 @@ std::variant<SplitFrame, SplitFailure> split_request_frame(std::string_view fram
         return out;
     }
     out.payload = handler.take_payload();
+    out.payload_is_string = handler.payload_is_string();
     out.rest.reserve(frame.size() - (handler.payload_end() - handler.payload_start()) + 4);
     out.rest.append(frame.substr(0, handler.payload_start()))
         .append("null")
