@@ -17,16 +17,12 @@
 #include "mqttws/message.hpp"
 #include "mqttws/topic_filter.hpp"
 #include "mqttws/topic_levels.hpp"
+#include "test_outbound.hpp"
 
 namespace mqttws {
 namespace {
 
-// What a shard would keep per message: anything exposing message().
-struct TestOutbound {
-    Message msg;
-    const Message& message() const { return msg; }
-};
-using Entry = std::shared_ptr<const TestOutbound>;
+using Entry = TestEntry;
 using Cache = RetainedCache<Entry>;
 
 Entry entry(std::string topic, std::string payload, bool retain = true,
