@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "mqttws/permissions.hpp"
+#include "mqttws/topic_filter.hpp"
 
 namespace mqttws::ws {
 
@@ -55,7 +56,15 @@ void Delivery::remove(ClientId id) {
 
 void Delivery::deliver(const OutboundMessagePtr& message) {
     const Message& msg = message->message();
-    retained_seen_ = std::max(retained_seen_, message->retained_number());
+    // Everything the MQTT thread handed over up to handed_through_ has been
+    // taken (the inbox keeps its order): marks up to it have done their job.
+    if (!marks_.empty()) {
+        marks_.erase(
+            std::remove_if(marks_.begin(), marks_.end(),
+                           [&](const ReplayMark& mark) { return mark.through <= handed_through_; }),
+            marks_.end());
+    }
+    handed_through_ = std::max(handed_through_, message->store_mark());
     if (router_.route(msg, message->levels(), recipients_) == RouteResult::unknown_session) {
         bump(counters_.dropped_unknown_session);
         spdlog::debug("dropped a message on {}: session {} is not connected", msg.mqtt_topic,
@@ -67,6 +76,7 @@ void Delivery::deliver(const OutboundMessagePtr& message) {
     for (const ClientId id : recipients_) {
         Session* session = find(id);
         if (!session) continue;
+        if (msg.retain && !marks_.empty() && replayed(*session, *message)) continue;
         if (!may_receive_targeted(*session, msg)) {
             bump(counters_.dropped_acl);
             spdlog::debug("dropped a message on {} for session {}: outside its permissions",
@@ -77,6 +87,21 @@ void Delivery::deliver(const OutboundMessagePtr& message) {
         if (!frame) frame = &message->frame(session->form());
         send(*session, *frame, msg.arrival);
     }
+}
+
+bool Delivery::replayed(const Session& session, const OutboundMessage& message) const {
+    const auto matches_any = [&](const std::vector<std::string>& filters) {
+        return std::any_of(filters.begin(), filters.end(), [&](const std::string& filter) {
+            return topic_matches(filter, message.message().topic);
+        });
+    };
+    for (const ReplayMark& mark : marks_) {
+        if (mark.client == session.id() && message.store_mark() <= mark.through &&
+            matches_any(mark.added) && !matches_any(mark.held)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 bool Delivery::may_receive_targeted(const Session& session, const Message& msg) const {
@@ -127,13 +152,18 @@ void Delivery::send_text(Session& session, const std::string& text) {
 
 SubscribeResult Delivery::subscribe(Session& session, const std::vector<std::string>& filters) {
     const std::vector<std::string> held = router_.filters_of(session.id());
-    const SubscribeResult result = router_.subscribe(session.id(), filters);
+    SubscribeResult result = SubscribeResult::ok;
+    // The interest grows under the store's lock: the replay serves exactly
+    // the retained messages that will not reach this session live.
+    const std::uint64_t through =
+        retained_.subscribe([&] { result = router_.subscribe(session.id(), filters); });
     if (result != SubscribeResult::ok) return result;
     update_subscription_gauge();
     // Retained state first, then live traffic: both run on this thread, and
     // live frames queue behind the replay, so none overtakes it.
+    if (through > handed_through_) marks_.push_back({session.id(), through, filters, held});
     auto replay = std::make_unique<RetainedReplay>(
-        retained_, retained_.replay(filters, held, retained_seen_), session.form());
+        retained_, retained_.replay(filters, held, through), session.form());
     if (!replay->empty()) {
         session.send_later(std::move(replay));
         mark(session);

@@ -110,6 +110,8 @@ class Delivery {
 
   private:
     bool may_receive_targeted(const Session& session, const Message& msg) const;
+    // Whether a replay already gave `session` this retained message.
+    bool replayed(const Session& session, const OutboundMessage& message) const;
     void mark(Session& session);
     void flush(Session& session);
     void update_subscription_gauge();
@@ -120,9 +122,20 @@ class Delivery {
     SessionIo& io_;
     Router router_;
     const RetainedStore& retained_;
-    // The number of the last retained message delivered on this shard: a
-    // replay started now serves entries up to it (see RetainedStore).
-    std::uint64_t retained_seen_ = 0;
+    // A subscription whose replay served the retained messages up to
+    // `through`: a live copy of one of them may still be in this shard's
+    // inbox (handed over before the subscription, or by the MQTT thread
+    // between its routing and its post), and must not reach the session
+    // twice. Kept until the inbox has caught up past `through`.
+    struct ReplayMark {
+        ClientId client = 0;
+        std::uint64_t through = 0;
+        std::vector<std::string> added;
+        std::vector<std::string> held;
+    };
+    std::vector<ReplayMark> marks_;
+    // The highest store mark among the messages this shard has taken.
+    std::uint64_t handed_through_ = 0;
     struct Slot {
         std::unique_ptr<Session> session;
         std::uint32_t generation = 0;

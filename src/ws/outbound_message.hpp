@@ -25,11 +25,12 @@ class OutboundMessage {
 
     const Message& message() const { return *message_; }
     const TopicLevels& levels() const { return levels_; }
-    // The retained store's number for this message (0: not a retained one).
-    // Set once by the MQTT thread before any shard sees the message.
-    std::uint64_t retained_number() const { return retained_number_; }
-    void set_retained_number(std::uint64_t number) { retained_number_ = number; }
-
+    // The retained store's count of updates when the MQTT thread handed this
+    // message over (for a retained message: its own number). Set once
+    // before any shard sees the message; a replay uses it to tell a live
+    // copy it already served (see RetainedStore).
+    std::uint64_t store_mark() const { return store_mark_; }
+    void set_store_mark(std::uint64_t mark) { store_mark_ = mark; }
     // A prepared (already framed) websocketpp message: websocketpp queues it
     // unchanged, so all recipients share one buffer. Built once, then kept.
     const FramePtr& frame(WireForm form) const;
@@ -46,7 +47,7 @@ class OutboundMessage {
 
     MessagePtr message_;
     TopicLevels levels_;
-    std::uint64_t retained_number_ = 0;
+    std::uint64_t store_mark_ = 0;
     mutable std::mutex building_;
     mutable std::array<std::atomic<bool>, wire_form_count> built_{};
     mutable std::array<FramePtr, wire_form_count> frames_;

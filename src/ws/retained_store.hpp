@@ -5,11 +5,15 @@
 // one entry at a time. Live delivery never touches the store, so a message's
 // way to its subscribers takes no lock.
 //
-// Every retained message gets a number from the store, carried to each shard
-// with the message. A shard knows the last number it has delivered (every
-// retained message reaches every shard, in order); a replay it starts yields
-// only entries no newer than that, because newer ones are still in its inbox
-// and reach the new subscriber live.
+// Every retained message gets a number from the store. Which shards a
+// retained message is handed to is decided under the exclusive lock, from
+// their interest filters; a shard adds a subscription's filters to its
+// interest and notes the store's number under the shared lock. So for each
+// retained message either its number is no newer than the one a replay noted
+// (the replay yields it, and no live copy reaches that subscription: the
+// interest was not there yet) or it is newer (the replay skips it, and it
+// reaches the subscriber live, queued behind the replay). A shard none of
+// whose clients can match a retained message is not woken for it.
 //
 // The broker is the truth: after the link comes back, the broker sends its
 // retained messages again; a resync drops what it did not send once the
@@ -37,17 +41,30 @@ class RetainedStore {
 
     explicit RetainedStore(RetainedLimits limits) : cache_(limits) {}
 
-    // The MQTT thread. Returns what happened and the message's number.
-    RetainedUpdate update(const OutboundMessagePtr& message, std::uint64_t& number) {
+    // The MQTT thread. Returns what happened; `route()` runs under the lock,
+    // after the update (it decides which shards get the message live).
+    // `route(number)` gets the message's number: the store's count of updates
+    // with this one.
+    template <typename Route>
+    RetainedUpdate update(const OutboundMessagePtr& message, Route&& route) {
         const std::unique_lock<std::shared_mutex> lock(mutex_);
-        std::size_t evicted = 0;
-        const RetainedUpdate result = cache_.update(message, &evicted);
-        number = cache_.updates();
-        evicted_.fetch_add(evicted, std::memory_order_relaxed);
-        if (result == RetainedUpdate::full) refused_.fetch_add(1, std::memory_order_relaxed);
-        last_update_.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
-        publish_sizes();
+        const RetainedUpdate result = update_locked(message);
+        route(cache_.updates());
         return result;
+    }
+    RetainedUpdate update(const OutboundMessagePtr& message) {
+        return update(message, [](std::uint64_t) {});
+    }
+    // The MQTT thread (the only one that updates): the count of updates so far.
+    std::uint64_t updates() const { return updates_.load(std::memory_order_relaxed); }
+
+    // A shard: `subscribe()` (which adds to the shard's interest) runs under
+    // the shared lock; returns the number a replay for it serves up to.
+    template <typename Subscribe>
+    std::uint64_t subscribe(Subscribe&& subscribe) const {
+        const std::shared_lock<std::shared_mutex> lock(mutex_);
+        subscribe();
+        return cache_.updates();
     }
 
     // The control loop: drops what expired by `now`.
@@ -115,6 +132,17 @@ class RetainedStore {
     std::uint64_t refused() const { return refused_.load(std::memory_order_relaxed); }
 
   private:
+    RetainedUpdate update_locked(const OutboundMessagePtr& message) {
+        std::size_t evicted = 0;
+        const RetainedUpdate result = cache_.update(message, &evicted);
+        evicted_.fetch_add(evicted, std::memory_order_relaxed);
+        if (result == RetainedUpdate::full) refused_.fetch_add(1, std::memory_order_relaxed);
+        last_update_.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
+        updates_.store(cache_.updates(), std::memory_order_relaxed);
+        publish_sizes();
+        return result;
+    }
+
     void publish_sizes() {
         size_.store(cache_.size(), std::memory_order_relaxed);
         bytes_.store(cache_.bytes(), std::memory_order_relaxed);
@@ -124,6 +152,7 @@ class RetainedStore {
     RetainedCache<OutboundMessagePtr> cache_;
     std::atomic<bool> resyncing_{false};
     std::atomic<Clock::rep> last_update_{0};
+    std::atomic<std::uint64_t> updates_{0};
     // Written under the exclusive lock by more than one thread.
     std::atomic<std::size_t> size_{0};
     std::atomic<std::uint64_t> bytes_{0};

@@ -3,6 +3,8 @@
 
 #include <websocketpp/common/network.hpp>
 
+#include <array>
+
 #include "mqttws/session_id.hpp"
 #include "ws/console_files.hpp"
 
@@ -77,19 +79,27 @@ void WsServer::deliver(MessagePtr message) {
     }
     // Split once here, matched by every shard's interest filter and trie.
     const auto outbound = std::make_shared<OutboundMessage>(std::move(message));
-    // A retained message reaches every shard, wanted or not: each shard
-    // counts the retained messages it has seen, so a replay it starts knows
-    // which entries are still on their way to it (RetainedStore).
-    const bool retained = outbound->message().retain;
-    if (retained) {
-        std::uint64_t number = 0;
-        retained_.update(outbound, number);
-        outbound->set_retained_number(number);
-    }
-    for (auto& shard : shards_) {
-        if (retained || shard->interest().may_match(outbound->levels())) {
-            shard->post_message(outbound);
+    // Only shards whose interest filter may match are woken. For a retained
+    // message the choice is made under the store's lock, so that a replay
+    // starting on a shard and this message agree on which of them the new
+    // subscriber gets it from (RetainedStore).
+    std::array<bool, max_shards> wake{};
+    const auto choose = [&] {
+        for (std::size_t i = 0; i < shards_.size(); ++i) {
+            wake[i] = shards_[i]->interest().may_match(outbound->levels());
         }
+    };
+    if (outbound->message().retain) {
+        retained_.update(outbound, [&](std::uint64_t number) {
+            outbound->set_store_mark(number);
+            choose();
+        });
+    } else {
+        outbound->set_store_mark(retained_.updates());
+        choose();
+    }
+    for (std::size_t i = 0; i < shards_.size(); ++i) {
+        if (wake[i]) shards_[i]->post_message(outbound);
     }
 }
 

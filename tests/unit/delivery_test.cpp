@@ -76,14 +76,28 @@ class DeliveryTest : public ::testing::Test {
         return out;
     }
 
-    // What the server does with a broker message before a shard sees it.
-    void arrive(const std::shared_ptr<OutboundMessage>& outbound) {
+    // What the server does with a broker message: stores a retained one and
+    // decides, under the store's lock, whether this shard is handed it.
+    // True when it was (it is then in the shard's inbox, not yet delivered).
+    bool hand_over(const std::shared_ptr<OutboundMessage>& outbound) {
+        bool wake = false;
+        const auto choose = [&] {
+            wake = delivery.router().interest().may_match(outbound->levels());
+        };
         if (outbound->message().retain) {
-            std::uint64_t number = 0;
-            store.update(outbound, number);
-            outbound->set_retained_number(number);
+            store.update(outbound, [&](std::uint64_t number) {
+                outbound->set_store_mark(number);
+                choose();
+            });
+        } else {
+            outbound->set_store_mark(store.updates());
+            choose();
         }
-        delivery.deliver(outbound);
+        return wake;
+    }
+    // Handed over and delivered at once.
+    void arrive(const std::shared_ptr<OutboundMessage>& outbound) {
+        if (hand_over(outbound)) delivery.deliver(outbound);
     }
 
     WsOptions options;
@@ -190,21 +204,45 @@ TEST_F(DeliveryTest, RetainedStateIsReplayedBeforeLiveMessagesAndNotTwice) {
     EXPECT_EQ(got, expected);
 }
 
-TEST_F(DeliveryTest, AReplayLeavesToTheInboxWhatTheShardHasNotDeliveredYet) {
-    // The store has r/1 (seen by this shard) and r/2 (stored by the MQTT
-    // thread, still in this shard's inbox): a client subscribing now gets r/1
-    // replayed and r/2 live, once each.
-    arrive(message("r/1", "one", true));
-    auto pending = message("r/2", "two", true);
-    std::uint64_t number = 0;
-    store.update(pending, number);
-    pending->set_retained_number(number);
+TEST_F(DeliveryTest, AShardWithoutInterestIsNotHandedARetainedMessage) {
+    EXPECT_FALSE(hand_over(message("r/1", "one", true)));
+    // Yet the store has it: a later subscriber gets it replayed.
     Session& session = new_client(1);
     delivery.subscribe(session, {"r/#"});
     delivery.opened(session);
-    delivery.deliver(pending);  // the inbox catches up
     delivery.flush();
-    EXPECT_EQ(all_written(1), (std::vector<std::string>{"one", "two"}));
+    EXPECT_EQ(all_written(1), (std::vector<std::string>{"one"}));
+    EXPECT_TRUE(hand_over(message("r/2", "two", true)));
+}
+
+TEST_F(DeliveryTest, ALiveCopyOfAReplayedMessageStillInTheInboxIsNotSentTwice) {
+    // Another client's interest makes the shard take r/2; before its inbox
+    // is read, a new client subscribes: the replay serves r/1 and r/2, and
+    // the live copy of r/2 reaches only the older client.
+    open_client(1, {"#"});
+    arrive(message("r/1", "one", true));
+    auto pending = message("r/2", "two", true);
+    ASSERT_TRUE(hand_over(pending));
+    Session& session = new_client(2);
+    delivery.subscribe(session, {"r/#"});
+    delivery.opened(session);
+    delivery.deliver(pending);  // the inbox catches up
+    arrive(message("r/3", "three", true));
+    delivery.flush();
+    EXPECT_EQ(all_written(2), (std::vector<std::string>{"one", "two", "three"}));
+    EXPECT_EQ(all_written(1), (std::vector<std::string>{"one", "two", "three"}));
+}
+
+TEST_F(DeliveryTest, ALiveCopyForAFilterTheSessionAlreadyHeldIsStillSent) {
+    // r/2 is live for the session's old filter; its new, narrower filter
+    // replays nothing the old one covers, so the live copy is its only one.
+    Session& session = open_client(1, {"r/#"});
+    auto pending = message("r/2", "two", true);
+    ASSERT_TRUE(hand_over(pending));
+    delivery.subscribe(session, {"r/2"});
+    delivery.deliver(pending);
+    delivery.flush();
+    EXPECT_EQ(all_written(1), (std::vector<std::string>{"two"}));
 }
 
 TEST_F(DeliveryTest, ATargetedMessageOutsideTheSessionsPermissionsIsDropped) {
