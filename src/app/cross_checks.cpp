@@ -90,6 +90,26 @@ void plan_broker_subscriptions(const FlagInputs& in, Config& config) {
     }
 }
 
+// Plain clients' frames go to --inbound-topic, and are refused unless --allow-publish
+// covers it: by default every one is dropped, which is easy to miss.
+void warn_if_inbound_topic_refused(const InboundOptions& inbound, std::vector<std::string>& out) {
+    // Each {session} may be any session id: the level holding it is any level.
+    std::string filter;
+    std::istringstream levels(inbound.strip_prefix + inbound.topic_template);
+    for (std::string level; std::getline(levels, level, '/');) {
+        filter += (filter.empty() ? "" : "/") +
+                  (level.find("{session}") == std::string::npos ? level : std::string("+"));
+    }
+    if (validate_filter(filter) != TopicError::ok) return;
+    for (const auto& allowed : inbound.allow_publish) {
+        if (filter_covers(allowed, filter)) return;
+    }
+    out.push_back("--inbound-topic '" + inbound.topic_template +
+                  "' is not covered by --allow-publish: frames from plain-mode clients are "
+                  "refused; add --allow-publish '" +
+                  filter + "' to let them publish");
+}
+
 }  // namespace
 
 std::optional<FlagProblem> complete_config(const FlagInputs& in, Config& config) {
@@ -118,6 +138,7 @@ std::optional<FlagProblem> complete_config(const FlagInputs& in, Config& config)
     inbound.strip_prefix = mqtt.decode.strip_prefix;
     inbound.reply_topics_root = mqtt.decode.reply_topics_root;
     inbound.msg_mode = ws.send_msg;
+    warn_if_inbound_topic_refused(inbound, config.warnings);
     ws.console = !in.no_console;
     if (auto problem = read_admin_token(in, ws.http_admin_token)) return problem;
 

@@ -174,6 +174,19 @@ INSTANTIATE_TEST_SUITE_P(
         BadFile{"ReconnectMaxBelowMin", "mqtt-reconnect-max = \"1ms\"", "--mqtt-reconnect-max"}),
     [](const ::testing::TestParamInfo<BadFile>& info) { return info.param.name; });
 
+TEST(CheckConfig, WarnsWhenPlainClientsCannotPublishAndSaysWhatToAdd) {
+    const BridgeOutcome refused = run_bridge({"--check-config"});
+    EXPECT_EQ(refused.exit_code, 0) << refused.err;
+    EXPECT_NE(refused.err.find("--inbound-topic"), std::string::npos) << refused.err;
+    EXPECT_NE(refused.err.find("add --allow-publish 'mqtt-ws-bridge/in/+'"), std::string::npos)
+        << refused.err;
+
+    const BridgeOutcome allowed =
+        run_bridge({"--check-config", "--allow-publish", "mqtt-ws-bridge/in/#"});
+    EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
+    EXPECT_EQ(allowed.err.find("--inbound-topic"), std::string::npos) << allowed.err;
+}
+
 // Against a real broker: the '#' in a quoted filter reaches the broker.
 class ConfigFileDelivery : public BridgeTest {
   protected:
