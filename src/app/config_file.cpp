@@ -1,3 +1,4 @@
+// --config: the TOML file, its keys checked against the flag table and given to CLI11.
 #include "app/config_file.hpp"
 
 #include <toml++/toml.h>

@@ -1,3 +1,4 @@
+// The values derived from several flags and the checks of flags against each other.
 #include "app/cross_checks.hpp"
 
 #include <fstream>

@@ -1,3 +1,4 @@
+// --check-config's output: the effective settings as TOML.
 #include "app/effective_settings.hpp"
 
 namespace mqttws::app {

@@ -1,3 +1,4 @@
+// The kinds of flag: how each is added to CLI11, checked and printed.
 #include "app/flag_kinds.hpp"
 
 #include <cctype>

@@ -1,3 +1,4 @@
+// Every flag of the bridge, declared once; the checks of single values are here too.
 #include "app/flag_table.hpp"
 
 #include <chrono>

@@ -1,3 +1,4 @@
+// --listen: HOST:PORT and [IPV6]:PORT.
 #include "mqttws/listen_address.hpp"
 
 #include <charconv>

@@ -1,3 +1,4 @@
+// The bridge run to its exit, and its --check-config output.
 #include "harness/check_config.hpp"
 
 #include <gtest/gtest.h>
