@@ -19,7 +19,7 @@ RUN apt-get update \
       build-essential cmake pkg-config \
       libpaho-mqttpp-dev libpaho-mqtt-dev \
       libwebsocketpp-dev libboost-dev libboost-system-dev \
-      rapidjson-dev libcli11-dev libspdlog-dev libssl-dev libjwt-dev \
+      rapidjson-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libssl-dev libjwt-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # .dockerignore keeps tests, docs, scripts and build trees out of the context.
@@ -34,7 +34,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 # Runtime libraries only (libssl3, libfmt9, libpaho-mqtt1.3 come as dependencies;
 # Boost.System is header-only in 1.74, libstdc++ is in the base image).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpaho-mqttpp3-1 libspdlog1.10 libjwt0 \
+ && apt-get install -y --no-install-recommends libpaho-mqttpp3-1 libspdlog1.10 libjwt0 libtomlplusplus3 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 mwb \
  && useradd --system --uid 10001 --gid mwb --no-create-home --home-dir /nonexistent \

@@ -4,7 +4,6 @@
 
 #include "auth/jwt_authenticator.hpp"
 #include "auth/token_authenticator.hpp"
-#include "mqttws/units.hpp"
 
 namespace mqttws::app {
 
@@ -45,12 +44,7 @@ std::optional<FlagProblem> apply_auth(const SecurityFlags& flags, Config& config
         JwtPolicy policy;
         if (!flags.jwt_audience.empty()) policy.audience = flags.jwt_audience;
         if (!flags.jwt_issuer.empty()) policy.issuer = flags.jwt_issuer;
-        const auto leeway = parse_duration(flags.jwt_leeway);
-        if (!leeway || *leeway > std::chrono::hours(1)) {
-            return FlagProblem{"--jwt-leeway",
-                               "'" + flags.jwt_leeway + "' is not a duration up to 1h (e.g. 30s)"};
-        }
-        policy.leeway = std::chrono::duration_cast<std::chrono::seconds>(*leeway);
+        policy.leeway = flags.jwt_leeway;
         auto loaded = auth::JwtAuthenticator::load(
             auth::JwtKeyFiles{flags.jwt_secret_file, flags.jwt_public_key}, std::move(policy));
         if (auto* reason = std::get_if<std::string>(&loaded)) {
@@ -109,45 +103,11 @@ std::optional<FlagProblem> apply_mqtt_tls(const SecurityFlags& flags, bool mqtt_
 
 }  // namespace
 
-void add_security_flags(CLI::App& app, SecurityFlags& flags, const EnvName& env_name) {
-    auto add = [&](const std::string& flag, auto& target, const std::string& help) {
-        return app.add_option(flag, target, help)->envname(env_name(flag));
-    };
-    add("--auth", flags.auth, "Client authentication: none, token or jwt")->capture_default_str();
-    add("--token-file", flags.token_file,
-        "--auth token: JSON file of SHA-256 token hashes and their permissions");
-    add("--jwt-secret-file", flags.jwt_secret_file, "--auth jwt: HS256 secret (file)");
-    add("--jwt-public-key", flags.jwt_public_key,
-        "--auth jwt: PEM public key, RSA (RS256) or P-256 (ES256)");
-    add("--jwt-audience", flags.jwt_audience, "--auth jwt: required 'aud'");
-    add("--jwt-issuer", flags.jwt_issuer, "--auth jwt: required 'iss'");
-    add("--jwt-leeway", flags.jwt_leeway, "--auth jwt: clock skew allowed on exp/nbf")
-        ->capture_default_str();
-    add("--allowed-origin", flags.allowed_origins,
-        "Browser Origin allowed to connect; repeatable (none: any)")
-        ->delimiter(',');
-    add("--tls-cert", flags.tls_cert, "Serve wss://: PEM certificate chain (SIGHUP reloads)");
-    add("--tls-key", flags.tls_key, "PEM private key for --tls-cert");
-    add("--tls-ca", flags.tls_ca, "PEM CA bundle: require client certificates it signed");
-    add("--mqtt-ca", flags.mqtt_ca, "PEM CA bundle to verify the broker (default: system's)");
-    add("--mqtt-cert", flags.mqtt_cert, "PEM client certificate for the broker");
-    add("--mqtt-key", flags.mqtt_key, "PEM private key for --mqtt-cert");
-    app.add_flag("--mqtt-insecure", flags.mqtt_insecure,
-                 "Do not verify the broker's certificate (testing only)")
-        ->envname(env_name("--mqtt-insecure"));
-}
-
 std::optional<FlagProblem> apply_security_flags(const SecurityFlags& flags, bool mqtt_url_tls,
                                                 Config& config) {
     if (auto problem = apply_tls(flags, config)) return problem;
     if (auto problem = apply_mqtt_tls(flags, mqtt_url_tls, config)) return problem;
     if (auto problem = apply_auth(flags, config)) return problem;
-    for (const auto& origin : flags.allowed_origins) {
-        if (origin.empty() || origin.find("://") == std::string::npos || origin.back() == '/') {
-            return FlagProblem{"--allowed-origin",
-                               "'" + origin + "' must look like https://host[:port]"};
-        }
-    }
     config.ws.security.allowed_origins = flags.allowed_origins;
     return std::nullopt;
 }

@@ -1,12 +1,10 @@
 // The security flags (--auth, --token-file, --jwt-*, --allowed-origin,
-// --tls-*, --mqtt-ca/-cert/-key/-insecure): declared here and turned into
-// the authenticator, the TLS context and the MQTT TLS options. Kept apart
-// from command_line.cpp because they read and check files at start.
+// --tls-*, --mqtt-ca/-cert/-key/-insecure) turned into the authenticator, the
+// TLS context and the MQTT TLS options, and checked against each other. Kept
+// apart from the other cross-checks because they read and check files at start.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
-#include <functional>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,14 +13,15 @@
 
 namespace mqttws::app {
 
+// Their values, as declared in flag_table.cpp.
 struct SecurityFlags {
-    std::string auth = "none";
+    std::string auth;
     std::string token_file;
     std::string jwt_secret_file;
     std::string jwt_public_key;
     std::string jwt_audience;
     std::string jwt_issuer;
-    std::string jwt_leeway = "30s";
+    std::chrono::seconds jwt_leeway{0};
     std::vector<std::string> allowed_origins;
     std::string tls_cert;
     std::string tls_key;
@@ -37,10 +36,6 @@ struct FlagProblem {
     std::string flag;
     std::string reason;
 };
-
-using EnvName = std::function<std::string(const std::string& flag)>;
-
-void add_security_flags(CLI::App& app, SecurityFlags& flags, const EnvName& env_name);
 
 // Loads the token file, the JWT key and the TLS files, and fills `config`
 // (its listen address and broker URL already set). The first problem found.

@@ -21,6 +21,8 @@ struct MqttTls {
     bool insecure = false;  // --mqtt-insecure: no verification of the broker
 };
 
+// The defaults are --help's (a unit test compares them): the flag table in src/app sets
+// every field from its flag.
 struct MqttOptions {
     std::string url = "tcp://127.0.0.1:1883";
     std::string client_id;

@@ -1,23 +1,33 @@
 // Role: configuration. What the WebSocket side needs from the configuration.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <thread>
 
 #include "mqttws/inbound_publish.hpp"
+#include "mqttws/session_id.hpp"
 #include "ws/security_options.hpp"
 
 namespace mqttws::ws {
 
+// --threads by default: one delivery thread per core, as many as session ids can name.
+inline unsigned default_threads() {
+    return std::clamp(std::thread::hardware_concurrency(), 1u, max_shards);
+}
+
+// The defaults are --help's (a unit test compares them): the flag table in src/app sets
+// every field from its flag; these are what a WsOptions built elsewhere (tests) starts with.
 struct WsOptions {
     std::string instance_id = "local";  // --instance-id: the prefix of every session id
     std::string listen_host = "0.0.0.0";
     std::uint16_t listen_port = 8080;
     std::string ws_path = "/ws";
     bool send_msg = false;  // --send msg
-    unsigned threads = 1;
+    unsigned threads = default_threads();
     std::uint64_t max_buffered_bytes = 1 << 20;
     std::uint64_t max_message_size = 64 << 10;
     std::size_t max_subscriptions = 100;

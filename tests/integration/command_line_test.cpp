@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "harness/bridge_process.hpp"
+#include "harness/text_file.hpp"
 
 namespace mwb::it {
 namespace {
@@ -24,16 +24,6 @@ std::ostream& operator<<(std::ostream& out, const BadCommandLine& c) {
     return out;
 }
 
-std::vector<std::string> non_empty_lines(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.find_first_not_of(" \t\r") != std::string::npos) lines.push_back(line);
-    }
-    return lines;
-}
-
 class CommandLineTest : public ::testing::TestWithParam<BadCommandLine> {};
 
 TEST_P(CommandLineTest, ExitsWithCode2AndOneLineNamingTheFlag) {
@@ -47,7 +37,7 @@ TEST_P(CommandLineTest, ExitsWithCode2AndOneLineNamingTheFlag) {
         << ChildProcess::describe_wait_status(*result.wait_status) << "; stderr:\n"
         << result.stderr_text;
     EXPECT_EQ(WEXITSTATUS(*result.wait_status), 2) << "stderr:\n" << result.stderr_text;
-    const auto lines = non_empty_lines(result.stderr_text);
+    const auto lines = TextFile::non_empty_lines(result.stderr_text);
     EXPECT_EQ(lines.size(), 1u) << "stderr:\n" << result.stderr_text;
     EXPECT_NE(result.stderr_text.find(bad.flag), std::string::npos)
         << "stderr names " << bad.flag << ":\n"
@@ -81,7 +71,29 @@ INSTANTIATE_TEST_SUITE_P(
                        {"--http-admin-token-file", "/nonexistent/mwb-admin-token"},
                        "--http-admin-token-file"},
         BadCommandLine{
-            "AdminTokenWithSpace", {"--http-admin-token", "two words"}, "--http-admin-token"}),
+            "AdminTokenWithSpace", {"--http-admin-token", "two words"}, "--http-admin-token"},
+        // Sizes and durations go through the core's parsers, each flag with its own bounds.
+        BadCommandLine{"SizeNotASize", {"--max-buffered-bytes", "lots"}, "--max-buffered-bytes"},
+        BadCommandLine{"SizeZero", {"--max-message-size", "0"}, "--max-message-size"},
+        BadCommandLine{"DurationNotADuration", {"--ping-interval", "soon"}, "--ping-interval"},
+        BadCommandLine{"DurationZero", {"--pong-timeout", "0s"}, "--pong-timeout"},
+        BadCommandLine{"LeewayOverAnHour", {"--jwt-leeway", "2h"}, "--jwt-leeway"},
+        BadCommandLine{"ListenWithoutPort", {"--listen", "localhost"}, "--listen"},
+        BadCommandLine{
+            "OriginWithoutScheme", {"--allowed-origin", "app.example"}, "--allowed-origin"},
+        BadCommandLine{"AuthUnknown", {"--auth", "basic"}, "--auth"},
+        // Checks across flags.
+        BadCommandLine{"ReconnectMaxBelowMin",
+                       {"--mqtt-reconnect-min", "10s", "--mqtt-reconnect-max", "1s"},
+                       "--mqtt-reconnect-max"},
+        BadCommandLine{"PasswordAndFile",
+                       {"--mqtt-password", "x", "--mqtt-password-file", "/nonexistent"},
+                       "--mqtt-password-file"},
+        BadCommandLine{"SessionExpiryWithoutStableId",
+                       {"--mqtt-session-expiry", "1m"},
+                       "--mqtt-session-expiry"},
+        BadCommandLine{
+            "ConfigFileMissing", {"--config", "/nonexistent/mwb.toml"}, "/nonexistent/mwb.toml"}),
     [](const ::testing::TestParamInfo<BadCommandLine>& info) { return info.param.name; });
 
 TEST(CommandLine, HelpAndVersionExitZero) {

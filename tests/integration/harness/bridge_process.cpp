@@ -149,14 +149,22 @@ std::string BridgeProcess::log_tail() const {
 
 BridgeProcess::RunResult BridgeProcess::run_to_exit(const std::vector<std::string>& args,
                                                     const Deadline& deadline) {
-    TempDir dir("mwb-bridge-run");
     std::vector<std::string> full_args{
         "--listen", "127.0.0.1:" + std::to_string(LoopbackPort::find_free()), "--mqtt-url",
         "tcp://127.0.0.1:" + std::to_string(LoopbackPort::find_free())};
     full_args.insert(full_args.end(), args.begin(), args.end());
+    return run_exactly(full_args, deadline);
+}
+
+BridgeProcess::RunResult BridgeProcess::run_exactly(const std::vector<std::string>& args,
+                                                    const Deadline& deadline,
+                                                    const std::vector<std::string>& environment) {
+    TempDir dir("mwb-bridge-run");
+    ChildOptions options;
+    options.environment = environment;
     RunResult result;
     {
-        ChildProcess process(binary(), full_args, dir.file("stdout"), dir.file("stderr"));
+        ChildProcess process(binary(), args, dir.file("stdout"), dir.file("stderr"), options);
         result.wait_status = process.wait_exit(deadline);
         if (!result.wait_status) process.kill_hard();
     }

@@ -69,6 +69,9 @@ class BridgeProcess {
     // To keep a wrongly accepted command line harmless, `--listen 127.0.0.1:<free port>` and
     // `--mqtt-url tcp://127.0.0.1:<closed port>` come first; `args` follow.
     static RunResult run_to_exit(const std::vector<std::string>& args, const Deadline& deadline);
+    // The same with exactly `args` (nothing first), and `environment` ("NAME=value") added.
+    static RunResult run_exactly(const std::vector<std::string>& args, const Deadline& deadline,
+                                 const std::vector<std::string>& environment = {});
 
   private:
     // Returns false when the process exited before answering on a port someone else took.

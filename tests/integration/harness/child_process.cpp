@@ -48,6 +48,7 @@ ChildProcess::ChildProcess(const std::string& executable, const std::vector<std:
     for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
         if (std::strncmp(*e, "MWB_", 4) != 0) env_storage.emplace_back(*e);
     }
+    env_storage.insert(env_storage.end(), options.environment.begin(), options.environment.end());
     std::vector<char*> argv = c_strings(argv_storage);
     std::vector<char*> envp = c_strings(env_storage);
 

@@ -19,12 +19,15 @@ struct ChildOptions {
     // stderr into a pipe that the ChildProcess holds open and never reads: once the pipe's
     // buffer is full, every write to stderr blocks (a log collector that stopped reading).
     bool stderr_to_unread_pipe = false;
+    // "NAME=value" entries added to the child's environment (the MWB_* under test).
+    std::vector<std::string> environment;
 };
 
 // A process this test started (fork + exec), with stdout and stderr redirected to files and
 // stdin from /dev/null. Only ever signals its own PID. The child gets PR_SET_PDEATHSIG SIGKILL,
 // so a crashed test binary does not leave brokers or bridges behind. Environment variables
-// starting with MWB_ are not passed on, so a developer's shell cannot change what a test runs.
+// starting with MWB_ are not passed on, so a developer's shell cannot change what a test runs
+// (only ChildOptions::environment adds some).
 class ChildProcess {
   public:
     // When `stderr_path` is empty, stderr goes to `stdout_path` as well (unless `options`

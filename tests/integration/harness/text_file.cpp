@@ -36,4 +36,14 @@ void TextFile::write(const std::filesystem::path& path, const std::string& conte
     if (!out) throw std::runtime_error("cannot write " + path.string());
 }
 
+std::vector<std::string> TextFile::non_empty_lines(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.find_first_not_of(" \t\r") != std::string::npos) lines.push_back(line);
+    }
+    return lines;
+}
+
 }  // namespace mwb::it

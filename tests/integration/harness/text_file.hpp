@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace mwb::it {
 
@@ -16,6 +17,9 @@ class TextFile {
     static std::string tail(const std::filesystem::path& path, std::size_t max_bytes);
 
     static void write(const std::filesystem::path& path, const std::string& content);
+
+    // The lines of `text` that hold more than blanks.
+    static std::vector<std::string> non_empty_lines(const std::string& text);
 };
 
 }  // namespace mwb::it
