@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Test of the Debian package, installed for real into a clean Debian bookworm root:
-#   1. builds the .deb with scripts/package.sh (or takes the one given as argument);
+#   1. builds the .deb with scripts/package.sh (or takes the one given as argument), and
+#      lintian must report no error and no warning on it;
 #   2. makes the root: the base image debian:bookworm-slim of scripts/docker-host.sh (the
 #      debootstrap one where no registry answers) plus systemd and man-db, run as a
 #      container with systemd as PID 1 and host networking (no bridge network);
@@ -135,7 +136,7 @@ service_state() { in_root systemctl is-active mqtt-ws-bridge 2>/dev/null || true
 
 main() {
   local t0=$SECONDS deb=${1:-}
-  install_docker_tools mosquitto mosquitto-clients python3
+  install_docker_tools mosquitto mosquitto-clients python3 lintian
   command -v docker >/dev/null 2>&1 || die "no docker client on PATH"
   if [[ -z $deb ]]; then
     log "building the package (scripts/package.sh)"
@@ -146,6 +147,12 @@ main() {
   local version
   version=$(dpkg-deb -f "$deb" Version)
   local t_build=$((SECONDS - t0)) t=$SECONDS
+  # Debian's own checks of a package (policy, file places, maintainer scripts).
+  lintian --fail-on error,warning "$deb" >"$tmp_dir/lintian.log" 2>&1 || {
+    cat "$tmp_dir/lintian.log" >&2
+    die "lintian found problems in $(basename "$deb")"
+  }
+  check "lintian: no errors or warnings"
 
   ensure_engine
   ensure_base_image
