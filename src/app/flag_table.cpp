@@ -202,7 +202,8 @@ void declare_broker_session(FlagBuilder& add, Config& c) {
 void declare_operation(FlagBuilder& add, Config& c, FlagInputs& in) {
     add.toggle("--no-console", in.no_console, "Turn the web console at / off");
     add.text("--console-dir", c.ws.console_dir, "",
-             "Folder with the web console's files (default: " + ws::default_console_dir() + ")",
+             "Folder with the web console's files (default: " + ws::installed_console_dir() +
+                 "; run from its build folder: the source tree's web/)",
              console_dir);
     add.choice<std::string>("--log-level", c.log_level, "info",
                             {{"trace", "trace"},

@@ -94,6 +94,10 @@ std::string default_console_dir() {
     return MWB_CONSOLE_INSTALL_DIR;
 }
 
+std::string installed_console_dir() {
+    return MWB_CONSOLE_INSTALL_DIR;
+}
+
 bool is_console_dir(const std::string& dir) {
     std::error_code ec;
     return fs::is_regular_file(fs::path(dir) / "index.html", ec);

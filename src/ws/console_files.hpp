@@ -15,6 +15,9 @@ namespace mqttws::ws {
 // the installed files, or the source tree's web/ when this binary runs from
 // its build folder (so a developer never sees a stale installed copy).
 std::string default_console_dir();
+// Where the installed console is: what --help names, so the help (and the
+// man page made from it at build time) never shows a build machine's path.
+std::string installed_console_dir();
 
 // True when `dir` holds the console's index.html.
 bool is_console_dir(const std::string& dir);
