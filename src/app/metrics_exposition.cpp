@@ -62,6 +62,7 @@ std::string render_metrics(const ws::ServerState& state, const mqtt::LinkCounter
                {{"reason", "unknown_session"}});
     out.sample("mwb_dropped_total", read(link.dropped_payload), {{"reason", "invalid_payload"}});
     out.sample("mwb_dropped_total", read(link.dropped_events), {{"reason", "events_topic"}});
+    out.sample("mwb_dropped_total", read(link.dropped_session_type), {{"reason", "session_type"}});
     out.sample("mwb_dropped_total", sum(&Counters::dropped_slow), {{"reason", "slow_client"}});
     out.sample("mwb_dropped_total", read(link.dropped_too_large), {{"reason", "too_large"}});
     out.sample("mwb_dropped_total", sum(&Counters::dropped_acl), {{"reason", "acl"}});
