@@ -112,7 +112,7 @@ void write_msg_fields(Writer& w, const Message& msg, bool envelope) {
         write_key(w, "responseTopic");
         write_string(w, *msg.response_topic);
     }
-    if (msg.correlation_data && own("correlationData")) {
+    if (msg.correlation_data && own("correlationData") && own("correlationDataEncoding")) {
         write_key(w, "correlationData");
         if (is_valid_utf8(*msg.correlation_data)) {
             write_string(w, *msg.correlation_data);

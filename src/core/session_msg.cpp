@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "mqttws/json_depth.hpp"
+#include "mqttws/utf8.hpp"
 
 namespace mqttws {
 
@@ -19,11 +20,14 @@ std::string view_of(const rapidjson::Value& value) {
     return std::string(value.GetString(), value.GetStringLength());
 }
 
+// Embedded verbatim in the frames clients get, which must be UTF-8: RapidJSON decodes a lone
+// low-surrogate escape ("\uDC00") to bytes that are not.
 std::string compact(const rapidjson::Value& value) {
     rapidjson::StringBuffer buffer;
     rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
     value.Accept(writer);
-    return std::string(buffer.GetString(), buffer.GetSize());
+    const std::string_view text(buffer.GetString(), buffer.GetSize());
+    return is_valid_utf8(text) ? std::string(text) : to_valid_utf8(text);
 }
 
 }  // namespace

@@ -249,6 +249,24 @@ TEST(NodeRedSessionMsg, ExtraFieldsGoToMsgClientsButNeverReplaceTheEnvelopeType)
     EXPECT_EQ(envelope.MemberCount(), expected.MemberCount());
 }
 
+TEST(NodeRedSessionMsg, FieldsStayValidUtf8AndNeverRepeatAKey) {
+    Message msg;
+    msg.mqtt_topic = "t";
+    msg.correlation_data = "\xff";  // sent as base64 with correlationDataEncoding
+    msg.payload =
+        R"({"_session":{"id":"s"},"payload":{"p":"\udc00"},"x":"\udc00","correlationDataEncoding":1})";
+    ASSERT_EQ(decode_message(msg, DecodeOptions{}), DecodeResult::ok);
+    for (const std::string& text : {encode_msg_json(msg), encode_message_envelope(msg)}) {
+        rapidjson::Document doc;
+        doc.Parse<rapidjson::kParseValidateEncodingFlag>(text.c_str());
+        ASSERT_FALSE(doc.HasParseError()) << text;
+        std::set<std::string> names;
+        for (const auto& member : doc.GetObject()) {
+            EXPECT_TRUE(names.insert(str(member.name)).second) << "repeated: " << text;
+        }
+    }
+}
+
 TEST(NodeRedPayloadFrame, JsonStringsUnquotedEmptyTextSendsNothingBytesAlways) {
     Message msg;
     msg.kind = PayloadKind::json;
