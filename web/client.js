@@ -189,6 +189,8 @@ export class BridgeClient {
   // with the answer routed back to this session: the next message carrying
   // that correlation data, or (for backends that do not copy it) the next
   // message on this session's reply topic. options: timeout (ms), qos.
+  // A bridge on MQTT 3.1.1 cannot carry correlation data or a reply topic: it
+  // refuses the publish and the promise rejects with code 'not_supported'.
   request(topic, payload, options = {}) {
     const { timeout = this.options.requestTimeout, ...publishOptions } = options;
     const correlationData = randomId();

@@ -30,6 +30,9 @@ class ClientPublisher {
     virtual void publish(ClientPublish request, PublishDone done) = 0;
     // A connection event (JSON) for --events-topic; ignored when unset.
     virtual void publish_event(std::string json) = 0;
+    // Whether a publish reaches the broker with the session, responseTopic and correlationData
+    // (MQTT 5): without them a backend cannot answer a request.
+    virtual bool carries_request_properties() const { return true; }
 };
 
 }  // namespace mqttws

@@ -39,6 +39,8 @@ inline constexpr std::string_view not_allowed = "not_allowed";
 inline constexpr std::string_view unavailable = "unavailable";
 inline constexpr std::string_view publish_failed = "publish_failed";
 inline constexpr std::string_view too_many_subscriptions = "too_many_subscriptions";
+// correlationData on MQTT 3.1.1, which has no property to carry it.
+inline constexpr std::string_view not_supported = "not_supported";
 }  // namespace error_code
 
 struct RequestError {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,15 @@
 #include "mqttws/message.hpp"
 
 namespace mqttws {
+
+// What a plain client gets with --send payload, as Node-RED's websocket out sends it: bytes in
+// a binary frame; text, JSON as published, a JSON string as its text (unquoted); nothing at all
+// for an empty text.
+struct PayloadFrame {
+    std::string data;
+    bool binary = false;
+};
+std::optional<PayloadFrame> encode_payload_frame(const Message& msg);
 
 // The whole msg as JSON (plain mode with --send msg).
 std::string encode_msg_json(const Message& msg);

@@ -31,6 +31,12 @@ struct Message {
     std::optional<std::string> content_type;
     UserProperties user_properties;
     std::optional<std::uint32_t> message_expiry_interval;
+    std::optional<bool> payload_format_indicator;
+
+    // A Node-RED msg that named a session (see session_msg.hpp) keeps its other members, as
+    // Node-RED's websocket out sends the whole msg it is given: each name with its value as
+    // compact JSON. Members named like the bridge's own fields (qos, _msgid, ...) replace them.
+    std::vector<std::pair<std::string, std::string>> msg_fields;
 
     // The session this message is meant for, if any; never sent to clients.
     std::optional<std::string> target_session;

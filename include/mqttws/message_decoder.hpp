@@ -28,7 +28,9 @@ struct DecodeOptions {
     std::string events_topic;
 };
 
-enum class DecodeResult { ok, refused_payload, events_topic };
+// other_session_type: a Node-RED msg naming a session of another transport (its
+// "_session"."type" is not "websocket"); no client here is its recipient.
+enum class DecodeResult { ok, refused_payload, events_topic, other_session_type };
 
 // `msg` arrives with the broker's fields filled in (mqtt_topic, payload, qos,
 // retain, v5 properties, msgid); this completes topic, kind and

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "mqttws/message.hpp"
 
@@ -21,6 +23,11 @@ struct SessionMsg {
     std::optional<std::string> topic;  // the inner topic, when it is a string
     std::string payload;
     PayloadKind kind = PayloadKind::string;
+    // "_session"."type" when it is a string: Node-RED's websocket out answers only "websocket".
+    std::optional<std::string> type;
+    // Every other member but "_session", "topic" and "payload", in order, its value as compact
+    // JSON; a repeated name keeps its last value, as JSON.parse does.
+    std::vector<std::pair<std::string, std::string>> fields;
 };
 
 // nullopt unless `payload` is a JSON object whose "_session" is an object with a string "id".

@@ -1,6 +1,7 @@
 #include "app/metrics_exposition.hpp"
 
 #include <chrono>
+#include <utility>
 
 #include "log/async_line_sink.hpp"
 #include "mqttws/prometheus_text.hpp"
@@ -62,6 +63,7 @@ std::string render_metrics(const ws::ServerState& state, const mqtt::LinkCounter
                {{"reason", "unknown_session"}});
     out.sample("mwb_dropped_total", read(link.dropped_payload), {{"reason", "invalid_payload"}});
     out.sample("mwb_dropped_total", read(link.dropped_events), {{"reason", "events_topic"}});
+    out.sample("mwb_dropped_total", read(link.dropped_session_type), {{"reason", "session_type"}});
     out.sample("mwb_dropped_total", sum(&Counters::dropped_slow), {{"reason", "slow_client"}});
     out.sample("mwb_dropped_total", read(link.dropped_too_large), {{"reason", "too_large"}});
     out.sample("mwb_dropped_total", sum(&Counters::dropped_acl), {{"reason", "acl"}});
@@ -71,8 +73,13 @@ std::string render_metrics(const ws::ServerState& state, const mqtt::LinkCounter
     out.sample("mwb_slow_client_closes_total", sum(&Counters::closed_slow));
     out.family("mwb_client_publishes_total", "counter", "Client messages to MQTT, by result.");
     out.sample("mwb_client_publishes_total", sum(&Counters::publish_ok), {{"result", "published"}});
-    out.sample("mwb_client_publishes_total", sum(&Counters::publish_refused),
-               {{"result", "refused"}});
+    for (const auto& [field, reason] :
+         {std::pair{&Counters::publish_refused_not_allowed, "not_allowed"},
+          std::pair{&Counters::publish_refused_invalid, "invalid"},
+          std::pair{&Counters::publish_refused_not_supported, "not_supported"}}) {
+        out.sample("mwb_client_publishes_total", sum(field),
+                   {{"result", "refused"}, {"reason", reason}});
+    }
     out.sample("mwb_client_publishes_total", sum(&Counters::publish_failed),
                {{"result", "failed"}});
     out.family("mwb_protocol_errors_total", "counter", "Malformed or refused protocol frames.");

@@ -1,22 +1,16 @@
 #include "mqttws/client_request.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "mqttws/base64.hpp"
-#include "mqttws/json_depth.hpp"
+#include "json_frame.hpp"
 #include "mqttws/json_string.hpp"
-#include "mqttws/request_frame.hpp"
 #include "mqttws/topic_filter.hpp"
 
 namespace mqttws {
 
 namespace {
-
-constexpr unsigned parse_flags =
-    rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag;
 
 std::string_view view(const rapidjson::Value& s) {
     return std::string_view(s.GetString(), s.GetStringLength());
@@ -78,53 +72,8 @@ std::variant<ClientRequest, RequestError> parse_publish(const rapidjson::Value& 
                     std::string(describe(error)) + ": '" + publish.topic + "'");
     }
 
-    bool base64 = false;
-    if (const auto enc = root.FindMember("payloadEncoding"); enc != root.MemberEnd()) {
-        if (!enc->value.IsString() || view(enc->value) != "base64") {
-            return fail(request.id_json, error_code::bad_request,
-                        "\"payloadEncoding\" can only be \"base64\"");
-        }
-        base64 = true;
-    }
-    if (payload.payload) {
-        if (base64) {
-            if (!payload.payload_is_string) {
-                return fail(request.id_json, error_code::bad_request,
-                            "a base64 payload must be a string");
-            }
-            auto bytes = base64_decode(*payload.payload);
-            if (!bytes) {
-                return fail(request.id_json, error_code::bad_request,
-                            "payload is not valid base64");
-            }
-            publish.payload = std::move(*bytes);
-            publish.payload_is_binary = true;
-        } else {
-            publish.payload = std::move(*payload.payload);
-        }
-    }
-
-    if (const auto qos = root.FindMember("qos"); qos != root.MemberEnd()) {
-        if (!qos->value.IsInt() || qos->value.GetInt() < 0 || qos->value.GetInt() > 2) {
-            return fail(request.id_json, error_code::bad_request, "\"qos\" must be 0, 1 or 2");
-        }
-        publish.qos = qos->value.GetInt();
-    }
-    for (const char* flag : {"retain", "broadcast"}) {
-        const auto it = root.FindMember(flag);
-        if (it == root.MemberEnd()) continue;
-        if (!it->value.IsBool()) {
-            return fail(request.id_json, error_code::bad_request,
-                        std::string("\"") + flag + "\" must be true or false");
-        }
-        (flag[0] == 'r' ? publish.retain : publish.broadcast) = it->value.GetBool();
-    }
-    if (const auto corr = root.FindMember("correlationData"); corr != root.MemberEnd()) {
-        if (!corr->value.IsString()) {
-            return fail(request.id_json, error_code::bad_request,
-                        "\"correlationData\" must be a string");
-        }
-        publish.correlation_data = std::string(view(corr->value));
+    if (auto error = read_publish_fields(root, payload, false, publish)) {
+        return fail(request.id_json, error_code::bad_request, std::move(*error));
     }
     return request;
 }
@@ -132,28 +81,10 @@ std::variant<ClientRequest, RequestError> parse_publish(const rapidjson::Value& 
 }  // namespace
 
 std::variant<ClientRequest, RequestError> parse_client_request(std::string_view frame) {
-    // RapidJSON reads a NUL byte as the end of input; JSON text never holds one.
-    if (frame.find('\0') != std::string_view::npos) {
-        return fail("null", error_code::bad_json, "not valid JSON: NUL byte in the frame");
-    }
-    if (check_json_depth(frame, max_request_depth) == JsonDepth::too_deep) {
-        return fail("null", error_code::bad_json,
-                    "JSON nested deeper than " + std::to_string(max_request_depth) + " levels");
-    }
-    auto split = split_request_frame(frame);
-    if (auto* failure = std::get_if<SplitFailure>(&split)) {
-        return fail("null",
-                    failure->too_many_values ? error_code::bad_request : error_code::bad_json,
-                    std::move(failure->message));
-    }
-    SplitFrame& parts = std::get<SplitFrame>(split);
-    rapidjson::Document doc;
-    doc.Parse<parse_flags>(parts.rest.data(), parts.rest.size());
-    if (doc.HasParseError()) {
-        return fail(
-            "null", error_code::bad_json,
-            std::string("not valid JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()));
-    }
+    auto read = read_json_frame(frame);
+    if (auto* error = std::get_if<RequestError>(&read)) return std::move(*error);
+    JsonFrame& json = std::get<JsonFrame>(read);
+    const rapidjson::Document& doc = json.rest;
     if (!doc.IsObject()) {
         return fail("null", error_code::bad_request, "a request must be a JSON object");
     }
@@ -176,7 +107,7 @@ std::variant<ClientRequest, RequestError> parse_client_request(std::string_view 
     }
     if (name == "publish") {
         request.op = RequestOp::publish;
-        return parse_publish(doc, parts, std::move(request));
+        return parse_publish(doc, json.parts, std::move(request));
     }
     if (name == "ping") {
         request.op = RequestOp::ping;

@@ -1,5 +1,6 @@
 #include "mqttws/envelope_encoder.hpp"
 
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -52,21 +53,66 @@ void write_payload(Writer& w, const Message& msg) {
     }
 }
 
-void write_msg_fields(Writer& w, const Message& msg) {
+// MQTT allows a name twice; a JSON object does not. Node-RED's mqtt in gives a repeated name
+// the JSON text of all its values, in order (MQTT.js collects them in an array and Node-RED
+// stringifies every value that is not a string), at the place of its first occurrence.
+void write_user_properties(Writer& w, const UserProperties& props) {
+    write_key(w, "userProperties");
+    w.StartObject();
+    for (std::size_t i = 0; i < props.size(); ++i) {
+        const auto& name = props[i].first;
+        const auto seen_before = [&](const auto& p) { return p.first == name; };
+        if (std::any_of(props.begin(), props.begin() + static_cast<std::ptrdiff_t>(i),
+                        seen_before)) {
+            continue;
+        }
+        write_key(w, name);
+        if (std::count_if(props.begin() + static_cast<std::ptrdiff_t>(i), props.end(),
+                          seen_before) == 1) {
+            write_string(w, props[i].second);
+            continue;
+        }
+        rapidjson::StringBuffer values;
+        Writer array(values);
+        array.StartArray();
+        for (std::size_t j = i; j < props.size(); ++j) {
+            if (props[j].first == name) write_string(array, props[j].second);
+        }
+        array.EndArray();
+        w.String(values.GetString(), static_cast<rapidjson::SizeType>(values.GetSize()));
+    }
+    w.EndObject();
+}
+
+bool has_field(const Message& msg, std::string_view name) {
+    return std::any_of(msg.msg_fields.begin(), msg.msg_fields.end(),
+                       [&](const auto& field) { return field.first == name; });
+}
+
+// `envelope`: the protocol's {"type":"message",...}, whose "type" a msg cannot replace.
+void write_msg_fields(Writer& w, const Message& msg, bool envelope) {
+    // A member of the msg a backend sent replaces the bridge's field of that name.
+    const auto own = [&](std::string_view name) { return !has_field(msg, name); };
     write_key(w, "topic");
     write_string(w, msg.topic);
     write_payload(w, msg);
-    write_key(w, "qos");
-    w.Int(msg.qos);
-    write_key(w, "retain");
-    w.Bool(msg.retain);
-    write_key(w, "_msgid");
-    write_string(w, msg.msgid);
-    if (msg.response_topic) {
+    if (own("qos")) {
+        write_key(w, "qos");
+        w.Int(msg.qos);
+    }
+    if (own("retain")) {
+        write_key(w, "retain");
+        w.Bool(msg.retain);
+    }
+    if (own("_msgid")) {
+        write_key(w, "_msgid");
+        write_string(w, msg.msgid);
+    }
+    if (msg.response_topic && own("responseTopic")) {
         write_key(w, "responseTopic");
         write_string(w, *msg.response_topic);
     }
-    if (msg.correlation_data) {
+    if (msg.correlation_data && own("correlationData") && own("correlationDataEncoding")) {
         write_key(w, "correlationData");
         if (is_valid_utf8(*msg.correlation_data)) {
             write_string(w, *msg.correlation_data);
@@ -76,29 +122,26 @@ void write_msg_fields(Writer& w, const Message& msg) {
             write_string(w, "base64");
         }
     }
-    if (msg.content_type) {
+    if (msg.content_type && own("contentType")) {
         write_key(w, "contentType");
         write_string(w, *msg.content_type);
     }
-    if (!msg.user_properties.empty()) {
-        write_key(w, "userProperties");
-        w.StartObject();
-        // MQTT allows a name twice; a JSON object does not: the last wins,
-        // as in Node-RED.
-        const auto& props = msg.user_properties;
-        for (std::size_t i = 0; i < props.size(); ++i) {
-            const bool repeated =
-                std::any_of(props.begin() + static_cast<std::ptrdiff_t>(i) + 1, props.end(),
-                            [&](const auto& p) { return p.first == props[i].first; });
-            if (repeated) continue;
-            write_key(w, props[i].first);
-            write_string(w, props[i].second);
-        }
-        w.EndObject();
+    if (!msg.user_properties.empty() && own("userProperties")) {
+        write_user_properties(w, msg.user_properties);
     }
-    if (msg.message_expiry_interval) {
+    if (msg.message_expiry_interval && own("messageExpiryInterval")) {
         write_key(w, "messageExpiryInterval");
         w.Uint(*msg.message_expiry_interval);
+    }
+    if (msg.payload_format_indicator && own("payloadFormatIndicator")) {
+        write_key(w, "payloadFormatIndicator");
+        w.Bool(*msg.payload_format_indicator);
+    }
+    for (const auto& [name, value] : msg.msg_fields) {
+        if (envelope && name == "type") continue;
+        write_key(w, name);
+        // Compact JSON the session msg reader wrote.
+        w.RawValue(value.data(), value.size(), rapidjson::kObjectType);
     }
 }
 
@@ -108,11 +151,30 @@ std::string take(rapidjson::StringBuffer& buffer) {
 
 }  // namespace
 
+std::optional<PayloadFrame> encode_payload_frame(const Message& msg) {
+    if (msg.kind == PayloadKind::binary) return PayloadFrame{msg.payload, true};
+    std::string text = msg.payload;
+    if (msg.kind == PayloadKind::json) {
+        // Node-RED parsed the payload and sends a string value as its text, unquoted.
+        std::size_t first = text.find_first_not_of(" \t\r\n");
+        if (first != std::string::npos && text[first] == '"') {
+            rapidjson::Document doc;
+            doc.Parse(text.data(), text.size());
+            if (!doc.HasParseError() && doc.IsString()) {
+                text = to_valid_utf8(std::string_view(doc.GetString(), doc.GetStringLength()));
+            }
+        }
+    }
+    // Node-RED's websocket out sends nothing for an empty text.
+    if (text.empty()) return std::nullopt;
+    return PayloadFrame{std::move(text), false};
+}
+
 std::string encode_msg_json(const Message& msg) {
     rapidjson::StringBuffer buffer;
     Writer w(buffer);
     w.StartObject();
-    write_msg_fields(w, msg);
+    write_msg_fields(w, msg, false);
     w.EndObject();
     return take(buffer);
 }
@@ -123,7 +185,7 @@ std::string encode_message_envelope(const Message& msg) {
     w.StartObject();
     write_key(w, "type");
     write_string(w, "message");
-    write_msg_fields(w, msg);
+    write_msg_fields(w, msg, true);
     w.EndObject();
     return take(buffer);
 }

@@ -1,9 +1,6 @@
 #include "mqttws/inbound_publish.hpp"
 
-#include <rapidjson/document.h>
-
-#include "mqttws/json_depth.hpp"
-#include "mqttws/request_frame.hpp"
+#include "json_frame.hpp"
 #include "mqttws/session_msg.hpp"
 #include "mqttws/topic_filter.hpp"
 
@@ -42,36 +39,26 @@ std::variant<PublishRequest, RequestError> plain_frame_to_publish(std::string_vi
         return request;
     }
     // Node-RED's "entire message": the frame is a msg object.
-    if (binary) return refuse(error_code::bad_request, "expected a JSON msg object, got binary");
-    // RapidJSON reads a NUL byte as the end of input; JSON text never holds one.
-    if (frame.find('\0') != std::string_view::npos) {
-        return refuse(error_code::bad_json, "expected a JSON msg object: NUL byte in the frame");
+    if (binary) {
+        return refuse(error_code::bad_request, "expected a JSON msg object, got a binary frame");
     }
-    // The payload is re-serialised below, recursively: bound the nesting first.
-    if (!json_within_depth(frame, max_request_depth)) {
-        return refuse(error_code::bad_json, "expected a JSON msg object at most " +
-                                                std::to_string(max_request_depth) + " levels deep");
+    auto read = read_json_frame(frame);
+    if (auto* error = std::get_if<RequestError>(&read)) return std::move(*error);
+    JsonFrame& json = std::get<JsonFrame>(read);
+    if (!json.rest.IsObject()) {
+        return refuse(error_code::bad_request,
+                      "expected a JSON msg object, got " + std::string(json_kind(json.rest)));
     }
-    auto split = split_request_frame(frame);
-    if (auto* failure = std::get_if<SplitFailure>(&split)) {
-        return refuse(failure->too_many_values ? error_code::bad_request : error_code::bad_json,
-                      "expected a JSON msg object: " + failure->message);
-    }
-    SplitFrame& parts = std::get<SplitFrame>(split);
-    rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(
-        parts.rest.data(), parts.rest.size());
-    if (doc.HasParseError() || !doc.IsObject()) {
-        return refuse(error_code::bad_json, "expected a JSON msg object");
-    }
-    if (const auto topic = doc.FindMember("topic"); topic != doc.MemberEnd()) {
+    if (const auto topic = json.rest.FindMember("topic"); topic != json.rest.MemberEnd()) {
         if (!topic->value.IsString()) {
             return refuse(error_code::bad_request, "\"topic\" must be a string");
         }
         request.topic.assign(topic->value.GetString(), topic->value.GetStringLength());
     }
-    // A string is published as its text, anything else as compact JSON.
-    if (parts.payload) request.payload = std::move(*parts.payload);
+    // What Node-RED's mqtt out honours in a msg: qos, retain, a Buffer payload as its bytes.
+    if (auto error = read_publish_fields(json.rest, json.parts, true, request)) {
+        return refuse(error_code::bad_request, std::move(*error));
+    }
     return request;
 }
 

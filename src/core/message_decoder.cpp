@@ -21,17 +21,21 @@ namespace {
 
 // A Node-RED flow publishing "entire message" sends the msg as JSON; when it
 // carries _session.id it is meant for that session, and the client gets the
-// inner payload and topic. False when the payload is nested too deep to
-// unwrap safely: the message is then dropped rather than broadcast.
-bool unwrap_session_msg(Message& msg) {
+// inner msg. A payload nested too deep to unwrap safely is dropped rather than
+// broadcast. A session of another transport ("type":"tcp") is dropped too:
+// Node-RED's websocket out would broadcast it, handing one client's answer to
+// every subscriber.
+DecodeResult unwrap_session_msg(Message& msg) {
     std::optional<SessionMsg> inner = read_session_msg(msg.payload);
-    if (!inner) return true;
-    if (inner->too_deep) return false;
+    if (!inner) return DecodeResult::ok;
+    if (inner->too_deep) return DecodeResult::refused_payload;
+    if (inner->type && *inner->type != "websocket") return DecodeResult::other_session_type;
     msg.target_session = std::move(inner->session);
     if (inner->topic) msg.topic = std::move(*inner->topic);
     msg.payload = std::move(inner->payload);
     msg.kind = inner->kind;
-    return true;
+    msg.msg_fields = std::move(inner->fields);
+    return DecodeResult::ok;
 }
 
 bool starts_with(std::string_view text, std::string_view prefix) {
@@ -88,9 +92,7 @@ DecodeResult decode_message(Message& msg, const DecodeOptions& options) {
     auto reply_session = reply_topic_session(msg.mqtt_topic, options);
     if (!msg.target_session) msg.target_session = reply_session;
     msg.on_reply_topic = reply_session && msg.target_session == reply_session;
-    if (!msg.target_session && msg.kind == PayloadKind::json && !unwrap_session_msg(msg)) {
-        return DecodeResult::refused_payload;
-    }
+    if (!msg.target_session && msg.kind == PayloadKind::json) return unwrap_session_msg(msg);
     return DecodeResult::ok;
 }
 

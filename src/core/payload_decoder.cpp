@@ -18,6 +18,38 @@ std::string lower_trimmed(std::string_view text) {
     return out;
 }
 
+// Node-RED's mqtt in decodes these content types (the whole value lowercased, parameters
+// included) as its table says, whatever the payload looks like; any other type is auto-detected.
+std::optional<PayloadKind> node_red_media_type(std::string_view content_type) {
+    static constexpr std::string_view text_types[] = {"text/css", "text/html", "text/plain",
+                                                      "application/xml"};
+    static constexpr std::string_view byte_types[] = {"application/octet-stream",
+                                                      "application/pdf",
+                                                      "application/x-gtar",
+                                                      "application/x-gzip",
+                                                      "application/x-tar",
+                                                      "application/zip",
+                                                      "audio/aac",
+                                                      "audio/ac3",
+                                                      "audio/basic",
+                                                      "audio/mp4",
+                                                      "audio/ogg",
+                                                      "image/bmp",
+                                                      "image/gif",
+                                                      "image/jpeg",
+                                                      "image/tiff",
+                                                      "image/png"};
+    std::string type(content_type);
+    for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (const auto text : text_types) {
+        if (type == text) return PayloadKind::string;
+    }
+    for (const auto bytes : byte_types) {
+        if (type == bytes) return PayloadKind::binary;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 bool is_json_content_type(std::string_view content_type) {
@@ -61,6 +93,9 @@ std::optional<PayloadKind> classify_payload(std::string_view payload, PayloadMod
         return PayloadKind::json;
     }
     if (!is_valid_utf8(payload)) return PayloadKind::binary;
+    if (content_type) {
+        if (const auto kind = node_red_media_type(*content_type)) return *kind;
+    }
     return is_json_text(payload) ? PayloadKind::json : PayloadKind::string;
 }
 

@@ -25,6 +25,10 @@ Message from_paho(const ::mqtt::message& in) {
         msg.message_expiry_interval =
             ::mqtt::get<uint32_t>(props, property::MESSAGE_EXPIRY_INTERVAL);
     }
+    if (props.contains(property::PAYLOAD_FORMAT_INDICATOR)) {
+        msg.payload_format_indicator =
+            ::mqtt::get<uint8_t>(props, property::PAYLOAD_FORMAT_INDICATOR) != 0;
+    }
     const std::size_t users = props.count(property::USER_PROPERTY);
     msg.user_properties.reserve(users);
     for (std::size_t i = 0; i < users; ++i) {

@@ -262,6 +262,12 @@ void MqttLink::on_message_arrived(const ::mqtt::const_message_ptr& in) {
         bump(counters_.dropped_events);
         return;
     }
+    if (decoded == DecodeResult::other_session_type) {
+        bump(counters_.dropped_session_type);
+        spdlog::debug("mqtt: dropped a message on {}: its _session is not a websocket one",
+                      msg.mqtt_topic);
+        return;
+    }
     if (decoded != DecodeResult::ok) {
         bump(counters_.dropped_payload);
         spdlog::debug(

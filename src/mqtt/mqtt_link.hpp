@@ -47,6 +47,7 @@ class MqttLink : public ClientPublisher {
     // Thread-safe; `done` runs on Paho's thread (or at once when refused).
     void publish(ClientPublish request, PublishDone done) override;
     void publish_event(std::string json) override;
+    bool carries_request_properties() const override { return options_.version == 5; }
 
     // Any thread.
     const LinkCounters& counters() const { return counters_; }

@@ -31,7 +31,11 @@ struct Counters {
     Counter dropped_acl{0};
     Counter dropped_not_local{0};
     Counter publish_ok{0};
-    Counter publish_refused{0};
+    // Client publishes refused, by reason: --allow-publish or permissions (and reply topics,
+    // payloads naming a session); a frame or field that is not valid; a request on MQTT 3.1.1.
+    Counter publish_refused_not_allowed{0};
+    Counter publish_refused_invalid{0};
+    Counter publish_refused_not_supported{0};
     Counter publish_failed{0};
     Counter protocol_errors{0};
     Counter subscriptions{0};  // gauge

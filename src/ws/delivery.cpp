@@ -85,6 +85,7 @@ void Delivery::deliver(const OutboundMessagePtr& message) {
         }
         const FramePtr*& frame = frames[static_cast<std::size_t>(session->form())];
         if (!frame) frame = &message->frame(session->form());
+        if (!*frame) continue;
         send(*session, *frame, msg.arrival);
     }
 }

@@ -26,9 +26,12 @@ FramePtr OutboundMessage::build(WireForm form, const Message& msg) {
     using websocketpp::frame::opcode::binary;
     using websocketpp::frame::opcode::text;
     switch (form) {
-        case WireForm::payload:
-            return make_prepared_frame(msg.kind == PayloadKind::binary ? binary : text,
-                                       msg.payload);
+        case WireForm::payload: {
+            // No frame at all for an empty text, as Node-RED's websocket out.
+            const auto payload = encode_payload_frame(msg);
+            if (!payload) return nullptr;
+            return make_prepared_frame(payload->binary ? binary : text, payload->data);
+        }
         case WireForm::msg_json:
             return make_prepared_frame(text, encode_msg_json(msg));
         case WireForm::envelope:

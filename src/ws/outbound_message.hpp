@@ -33,6 +33,7 @@ class OutboundMessage {
     void set_store_mark(std::uint64_t mark) { store_mark_ = mark; }
     // A prepared (already framed) websocketpp message: websocketpp queues it
     // unchanged, so all recipients share one buffer. Built once, then kept.
+    // Null when the form has nothing to send (an empty text payload).
     const FramePtr& frame(WireForm form) const;
     // For a replay at `now`: the frame if some recipient already had it
     // built, otherwise one made for this caller alone and not kept (a replay

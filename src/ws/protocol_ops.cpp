@@ -93,15 +93,26 @@ void ProtocolOps::on_subscribe(Session& session, const ClientRequest& request) {
 void ProtocolOps::on_plain_frame(Session& session, const std::string& frame, bool binary) {
     auto request = plain_frame_to_publish(frame, binary, session.session_id(), options_.inbound);
     if (auto* error = std::get_if<RequestError>(&request)) {
-        bump(counters_.publish_refused);
-        spdlog::info("session {}: frame not published: {}", session.session_id(), error->message);
-        if (options_.send_msg) {
-            // A msg-mode client speaks JSON; tell it what was wrong.
-            delivery_.send_text(session, encode_error("null", error->code, error->message));
-        }
+        refuse(session, *error, std::nullopt);
         return;
     }
     publish(session, std::get<PublishRequest>(std::move(request)), std::nullopt);
+}
+
+void ProtocolOps::refuse(Session& session, const RequestError& error,
+                         const std::optional<std::string>& id_json) {
+    bump(error.code == error_code::not_allowed     ? counters_.publish_refused_not_allowed
+         : error.code == error_code::not_supported ? counters_.publish_refused_not_supported
+                                                   : counters_.publish_refused_invalid);
+    if (id_json || options_.send_msg) {
+        // A protocol or msg-mode client speaks JSON: tell it what was wrong. A plain payload
+        // client reads every frame as a payload, so an error frame would pass for data.
+        delivery_.send_text(session,
+                            encode_error(id_json ? *id_json : "null", error.code, error.message));
+    }
+    if (!id_json) {
+        spdlog::info("session {}: frame not published: {}", session.session_id(), error.message);
+    }
 }
 
 void ProtocolOps::publish(Session& session, PublishRequest request,
@@ -117,14 +128,15 @@ void ProtocolOps::publish(Session& session, PublishRequest request,
     if (std::holds_alternative<std::string>(topic)) {
         if (auto refused = refuse_session_payload(request.payload)) topic = std::move(*refused);
     }
+    if (std::holds_alternative<std::string>(topic) && request.correlation_data && publisher_ &&
+        !publisher_->carries_request_properties()) {
+        topic = RequestError{"null", error_code::not_supported,
+                             "MQTT 3.1.1 carries no correlationData and no responseTopic, so a "
+                             "backend cannot answer this request (run the bridge with "
+                             "--mqtt-version 5)"};
+    }
     if (auto* error = std::get_if<RequestError>(&topic)) {
-        bump(counters_.publish_refused);
-        if (id_json) {
-            delivery_.send_text(session, encode_error(*id_json, error->code, error->message));
-        } else {
-            spdlog::info("session {}: frame not published: {}", session.session_id(),
-                         error->message);
-        }
+        refuse(session, *error, id_json);
         return;
     }
     if (!publisher_) {
@@ -159,8 +171,10 @@ void ProtocolOps::answer_publish(ClientId id, const std::optional<std::string>& 
     Session* session = delivery_.find(id);
     if (!session) return;
     if (!id_json) {
-        if (outcome != PublishOutcome::published) {
-            spdlog::info("session {}: publish failed: {}", session->session_id(), detail);
+        if (outcome == PublishOutcome::published) return;
+        spdlog::info("session {}: publish failed: {}", session->session_id(), detail);
+        if (options_.send_msg) {
+            delivery_.send_text(*session, encode_error("null", outcome_code(outcome), detail));
         }
         return;
     }

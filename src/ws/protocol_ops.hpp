@@ -35,6 +35,9 @@ class ProtocolOps {
     void on_plain_frame(Session& session, const std::string& frame, bool binary);
     // `id_json` set: a protocol-mode op to answer; unset: a plain-mode frame.
     void publish(Session& session, PublishRequest request, std::optional<std::string> id_json);
+    // Counts a refused publish by reason and tells the client when it can take an error frame.
+    void refuse(Session& session, const RequestError& error,
+                const std::optional<std::string>& id_json);
     void answer_publish(ClientId id, const std::optional<std::string>& id_json,
                         PublishOutcome outcome, const std::string& detail);
 

@@ -42,7 +42,7 @@ TEST_F(MetricsExpositionTest, MetricsPassPromtoolAfterTraffic) {
           "mwb_dropped_total{reason=\"not_local\"}", "mwb_dropped_total{reason=\"slow_client\"}",
           "mwb_dropped_total{reason=\"unknown_session\"}",
           "mwb_dropped_total{reason=\"too_large\"}",
-          "mwb_client_publishes_total{result=\"refused\"}", kLatencyCount}) {
+          "mwb_client_publishes_total{result=\"refused\",reason=\"not_allowed\"}", kLatencyCount}) {
         EXPECT_TRUE(MetricsText::sample(metrics.body, series)) << "no sample " << series;
     }
 }

@@ -14,7 +14,8 @@
 namespace mwb::it {
 namespace {
 
-const char* const kRefusedPublishes = "mwb_client_publishes_total{result=\"refused\"}";
+const char* const kRefusedPublishes =
+    "mwb_client_publishes_total{result=\"refused\",reason=\"not_allowed\"}";
 
 class SessionInjectionTest : public SessionTest {
   protected:

@@ -29,7 +29,8 @@ class SessionPublishAclTest : public SessionTest {
     }
 };
 
-const char* const kRefusedPublishes = "mwb_client_publishes_total{result=\"refused\"}";
+const char* const kRefusedPublishes =
+    "mwb_client_publishes_total{result=\"refused\",reason=\"not_allowed\"}";
 
 TEST_F(SessionPublishAclTest, PublishOutsideAllowPublishIsRefusedAndNeverReachesTheBroker) {
     start({"--allow-publish", "ok/#", "--subscribe", "none/#"});

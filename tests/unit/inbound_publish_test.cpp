@@ -169,9 +169,89 @@ TEST(PlainFrameToPublish, MsgModeRefusesTrailingBytesAfterANul) {
     }
 }
 
-TEST(PlainFrameToPublish, MsgModeRefusesNonObjects) {
-    for (const std::string& frame : {"[1,2]"s, "42"s, R"("text")"s, "null"s, "true"s}) {
-        EXPECT_EQ(refused(frame, false, msg_mode()).code, error_code::bad_json) << frame;
+TEST(PlainFrameToPublish, MsgModeRefusesNonObjectsSayingWhatCame) {
+    // Valid JSON, so not bad_json: the message names what came instead of an object.
+    const std::pair<std::string, std::string> cases[] = {{"[1,2]", "got an array"},
+                                                         {"42", "got a number"},
+                                                         {R"("text")", "got a string"},
+                                                         {"null", "got null"},
+                                                         {"true", "got a boolean"}};
+    for (const auto& [frame, says] : cases) {
+        const RequestError error = refused(frame, false, msg_mode());
+        EXPECT_EQ(error.code, error_code::bad_request) << frame;
+        EXPECT_NE(error.message.find("expected a JSON msg object, " + says), std::string::npos)
+            << frame << ": " << error.message;
+    }
+}
+
+TEST(PlainFrameToPublish, MsgModeErrorsSayWhatWasWrong) {
+    const std::pair<std::string, std::string> cases[] = {
+        {"hello", "not valid JSON"},
+        {"{\"payload\":\"x\"}\0"s, "NUL byte"},
+        {std::string(40, '[') + std::string(40, ']'), "nested deeper than 32 levels"},
+        {R"({"payload":"x",})", "not valid JSON"},
+    };
+    for (const auto& [frame, says] : cases) {
+        const RequestError error = refused(frame, false, msg_mode());
+        EXPECT_EQ(error.code, error_code::bad_json) << ::testing::PrintToString(frame);
+        EXPECT_NE(error.message.find(says), std::string::npos)
+            << ::testing::PrintToString(frame) << ": " << error.message;
+    }
+    EXPECT_NE(refused(R"({"payload":"hi"})", true, msg_mode()).message.find("binary frame"),
+              std::string::npos);
+}
+
+TEST(PlainFrameToPublish, MsgModeHonoursQosAndRetain) {
+    const PublishRequest request = accepted(
+        R"({"topic":"app/x","payload":{"on":true},"qos":1,"retain":true})", false, msg_mode());
+    EXPECT_EQ(request.topic, "app/x");
+    EXPECT_EQ(request.payload, R"({"on":true})");
+    EXPECT_EQ(request.qos, 1);
+    EXPECT_TRUE(request.retain);
+    EXPECT_EQ(accepted(R"({"qos":2})", false, msg_mode()).qos, 2);
+    EXPECT_FALSE(accepted(R"({"retain":false})", false, msg_mode()).retain);
+}
+
+TEST(PlainFrameToPublish, MsgModeRefusesBadQosAndRetain) {
+    for (const std::string& frame :
+         {R"({"qos":3})"s, R"({"qos":-1})"s, R"({"qos":"1"})"s, R"({"qos":1.5})"s,
+          R"({"retain":"true"})"s, R"({"retain":1})"s, R"({"retain":null})"s}) {
+        const RequestError error = refused(frame, false, msg_mode());
+        EXPECT_EQ(error.code, error_code::bad_request) << frame;
+        EXPECT_TRUE(error.message.find("qos") != std::string::npos ||
+                    error.message.find("retain") != std::string::npos)
+            << frame << ": " << error.message;
+    }
+}
+
+TEST(PlainFrameToPublish, MsgModeNodeRedBufferIsPublishedAsItsBytes) {
+    const PublishRequest request = accepted(
+        R"({"topic":"t","payload":{"type":"Buffer","data":[0,1,127,128,255]}})", false, msg_mode());
+    EXPECT_EQ(request.payload, "\x00\x01\x7f\x80\xff"s);
+    EXPECT_TRUE(request.payload_is_binary);
+    EXPECT_EQ(
+        accepted(R"({"payload":{ "type" : "Buffer", "data" : [] }})", false, msg_mode()).payload,
+        "");
+    // Only a top-level Buffer is bytes; one inside an object stays JSON.
+    EXPECT_EQ(
+        accepted(R"({"payload":{"b":{"type":"Buffer","data":[1]}}})", false, msg_mode()).payload,
+        R"({"b":{"type":"Buffer","data":[1]}})");
+    EXPECT_FALSE(accepted(R"({"payload":{"type":"Buffers","data":[1]}})", false, msg_mode())
+                     .payload_is_binary);
+    // The bridge's own msg form for bytes comes back as those bytes too.
+    const PublishRequest base64 =
+        accepted(R"({"payload":"//4A","payloadEncoding":"base64"})", false, msg_mode());
+    EXPECT_EQ(base64.payload, "\xff\xfe\x00"s);
+    EXPECT_TRUE(base64.payload_is_binary);
+}
+
+TEST(PlainFrameToPublish, MsgModeRefusesBuffersThatAreNotBytes) {
+    for (const std::string& data :
+         {"[256]"s, "[-1]"s, "[1.5]"s, R"(["a"])"s, "[null]"s, "[[1]]"s, "{}"s, R"("AAEC")"s}) {
+        const std::string frame = R"({"payload":{"type":"Buffer","data":)" + data + "}}";
+        const RequestError error = refused(frame, false, msg_mode());
+        EXPECT_EQ(error.code, error_code::bad_request) << frame;
+        EXPECT_NE(error.message.find("0 to 255"), std::string::npos) << error.message;
     }
 }
 

@@ -82,8 +82,23 @@ TEST(ClassifyAuto, WithoutContentTypeUtf8JsonIsJson) {
     EXPECT_EQ(auto_kind("21.5"), PayloadKind::json);
     EXPECT_EQ(auto_kind("true"), PayloadKind::json);
     EXPECT_EQ(auto_kind("\"quoted\""), PayloadKind::json);
-    // Another content type does not prevent detection.
-    EXPECT_EQ(auto_kind("{\"a\":1}", "text/plain"), PayloadKind::json);
+    // A content type Node-RED does not know does not prevent detection.
+    EXPECT_EQ(auto_kind("{\"a\":1}", "text/x-unknown"), PayloadKind::json);
+    EXPECT_EQ(auto_kind("{\"a\":1}", "text/plain; charset=utf-8"), PayloadKind::json);
+}
+
+TEST(ClassifyAuto, ContentTypesNodeRedKnowsDecideTheKind) {
+    // Node-RED's mqtt in table: text types are strings, byte types bytes, whatever they hold.
+    for (const char* type :
+         {"text/plain", "TEXT/PLAIN", "text/html", "text/css", "application/xml"}) {
+        EXPECT_EQ(auto_kind("{\"a\":1}", type), PayloadKind::string) << type;
+    }
+    for (const char* type :
+         {"application/octet-stream", "image/png", "application/zip", "audio/ogg"}) {
+        EXPECT_EQ(auto_kind("abc", type), PayloadKind::binary) << type;
+    }
+    // Text that is not UTF-8 stays bytes rather than being repaired.
+    EXPECT_EQ(auto_kind(invalid_utf8, "text/plain"), PayloadKind::binary);
 }
 
 TEST(ClassifyAuto, Utf8NonJsonIsString) {

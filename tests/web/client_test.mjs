@@ -169,6 +169,19 @@ test('request times out without an answer', async () => {
   client.close();
 });
 
+test('request on an MQTT 3.1.1 bridge rejects at once with the bridge\'s not_supported', async () => {
+  const { client, socket } = newClient();
+  socket.receive({ type: 'welcome', session: 'S1' });
+  const answer = client.request('app/req', 'hi', { timeout: 60000 });
+  socket.receive({
+    type: 'error', id: socket.lastOp().id, code: 'not_supported',
+    message: 'MQTT 3.1.1 carries no correlationData and no responseTopic',
+  });
+  await assert.rejects(answer, (error) => error instanceof BridgeError && error.code === 'not_supported');
+  assert.equal(client.requests.length, 0);
+  client.close();
+});
+
 test('status, message and dropped frames become events', () => {
   const { client, socket } = newClient();
   const events = [];
