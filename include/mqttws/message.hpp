@@ -11,7 +11,7 @@
 
 namespace mqttws {
 
-// How the payload is represented to clients (DESIGN.md, Payloads).
+// How the payload is represented to clients (README, Payloads).
 enum class PayloadKind { string, json, binary };
 
 using UserProperties = std::vector<std::pair<std::string, std::string>>;

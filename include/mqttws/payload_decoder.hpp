@@ -1,4 +1,4 @@
-// Classifies an MQTT payload per --payload (DESIGN.md, Payloads), the way
+// Classifies an MQTT payload per --payload (README, Payloads), the way
 // Node-RED's mqtt-in node does with "auto-detect".
 #pragma once
 

@@ -1,4 +1,4 @@
-// Payload classification per --payload (DESIGN.md, Payloads).
+// Payload classification per --payload (README, Payloads).
 #include "mqttws/payload_decoder.hpp"
 
 #include <gtest/gtest.h>
