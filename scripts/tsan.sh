@@ -19,11 +19,12 @@ export MWB_TEST_BRIDGE_BINARY="$root/build-tsan/mqtt-ws-bridge"
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp:log_path=$reports/tsan${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
 
 # Shards, many clients, protocol ops, shutdown, the inbox under bursts and
-# replays, the log writer thread and the descriptor reserve shared by the
+# replays, the retained store and the history (written by the MQTT thread, read by
+# the shards), the log writer thread and the descriptor reserve shared by the
 # shards: where threads meet.
 rc=0
 ctest --test-dir build --output-on-failure --timeout 600 --no-tests=error -j 2 \
-  -R 'DeliveryTest|LoadTest|ProtocolModeTest|ShutdownTest|BrokerConnectionTest|Session|FlowControlReplayTest|FlowControlBurstTest|HardeningLogSinkTest|HardeningDescriptorsTest' || rc=$?
+  -R 'DeliveryTest|LoadTest|ProtocolModeTest|ShutdownTest|BrokerConnectionTest|Session|FlowControlReplayTest|FlowControlBurstTest|HardeningLogSinkTest|HardeningDescriptorsTest|HistoryRecoveryTest|RetainedStateTest' || rc=$?
 if compgen -G "$reports/tsan*" >/dev/null; then
   cat "$reports"/tsan*
   echo "tsan: ThreadSanitizer reported data races in the bridge" >&2

@@ -13,10 +13,19 @@
 //   'state'   {state: 'connecting'|'open'|'closed', attempt, delay}   the WebSocket
 //   'welcome' {session}                                           after every (re)connect
 //   'status'  {mqtt: 'connected'|'disconnected'}                   the bridge's broker link
-//   'subscribed' {topics}            the bridge acked these filters (also after a reconnect)
+//   'subscribed' {topics, recovered, reason, topic}  the bridge acked these filters (also
+//                                    after a reconnect; then `recovered` says whether it gave
+//                                    everything missed meanwhile, and if not, why and where)
+//   'recovery' {recovered: false, reason, topic}  a recovery under way lost messages after all
 //   'message' msg                    a broker message (Node-RED msg fields, see README)
 //   'dropped' {count}                messages the bridge dropped for this slow client
 //   'error'   Error                  a failed re-subscribe or a frame that is not JSON
+//
+// Recovery (a bridge run with --history): the client keeps, per topic, the
+// position of the last message it got, and passes them back when it
+// subscribes again after a reconnect; the bridge then sends exactly what was
+// missed, or says recovered: false (then the retained state follows, to start
+// again from). Option `recover: false` turns this off.
 
 export const SUBPROTOCOL = 'mqtt-ws-bridge.v1';
 
@@ -78,12 +87,15 @@ export class BridgeClient {
   constructor(url, options = {}) {
     if (typeof url === 'object' && url !== null) [url, options] = [undefined, url];
     this.url = url || options.url || defaultUrl();
-    this.options = { reconnectMin: 500, reconnectMax: 30000, requestTimeout: 30000, ...options };
+    this.options = {
+      reconnectMin: 500, reconnectMax: 30000, requestTimeout: 30000, recover: true, ...options,
+    };
     this.WebSocket = options.WebSocket || globalThis.WebSocket;
     this.session = null;
     this.mqtt = null;            // 'connected' | 'disconnected' once known
     this.state = 'closed';
     this.filters = new Set();    // what to (re)subscribe after every connect
+    this.positions = new Map();  // topic -> {offset, epoch} of the last message got
     this.handlers = new Map();
     this.pending = new Map();    // op id -> {resolve, reject}: sent, awaiting ack or error
     this.queued = [];            // ops made while not connected, sent after the next welcome
@@ -159,8 +171,8 @@ export class BridgeClient {
     const added = list.filter((filter) => !this.filters.has(filter));
     added.forEach((filter) => this.filters.add(filter));
     try {
-      await this.send({ op: 'subscribe', topics: list });
-      this.emit('subscribed', { topics: list });
+      const ack = await this.send(this.subscribeOp(list, false));
+      this.emit('subscribed', { topics: list, ...this.tookPositions(ack, false) });
     } catch (error) {
       // Refused (invalid filter, too many): not kept. Disconnected: kept, and
       // subscribed on the next connect.
@@ -212,6 +224,37 @@ export class BridgeClient {
 
   // --- internals ---
 
+  // A subscribe op; after a reconnect it passes back the positions kept.
+  subscribeOp(topics, again) {
+    if (!this.options.recover) return { op: 'subscribe', topics };
+    if (!again || this.positions.size === 0) return { op: 'subscribe', topics, recover: true };
+    return { op: 'subscribe', topics, since: Object.fromEntries(this.positions) };
+  }
+
+  // What an ack of a subscribe says about recovery. Positions it carries are
+  // where the client starts from, unless it is recovering (the messages
+  // replayed then carry their own).
+  tookPositions(ack, again) {
+    if (!ack) return {};
+    const recovering = again && 'recovered' in ack;
+    if (ack.positions && !(recovering && ack.recovered)) {
+      for (const [topic, position] of Object.entries(ack.positions)) {
+        this.positions.set(topic, position);
+      }
+    }
+    if (!recovering) return {};
+    return ack.recovered ? { recovered: true }
+      : { recovered: false, reason: ack.reason, topic: ack.topic };
+  }
+
+  keepPosition(msg) {
+    if (typeof msg.offset !== 'number' || typeof msg.epoch !== 'string') return;
+    const known = this.positions.get(msg.topic);
+    if (!known || known.epoch !== msg.epoch || known.offset < msg.offset) {
+      this.positions.set(msg.topic, { offset: msg.offset, epoch: msg.epoch });
+    }
+  }
+
   send(op) {
     if (this.stopped) {
       return Promise.reject(new BridgeError('disconnected', 'client closed'));
@@ -262,6 +305,9 @@ export class BridgeClient {
       case 'dropped':
         this.emit('dropped', { count: frame.count });
         break;
+      case 'recovery':
+        this.emit('recovery', { recovered: frame.recovered, reason: frame.reason, topic: frame.topic });
+        break;
       default:
         break;
     }
@@ -282,8 +328,8 @@ export class BridgeClient {
       .flatMap(({ op }) => op.topics));
     const topics = [...this.filters].filter((filter) => !queuedTopics.has(filter));
     if (topics.length > 0) {
-      this.send({ op: 'subscribe', topics }).then(
-        () => this.emit('subscribed', { topics }),
+      this.send(this.subscribeOp(topics, true)).then(
+        (ack) => this.emit('subscribed', { topics, ...this.tookPositions(ack, true) }),
         (error) => this.emit('error', error));
     }
     queued.forEach(({ op, resolve, reject }) => this.transmit(op, { resolve, reject }));
@@ -294,7 +340,7 @@ export class BridgeClient {
     if (!entry) return;
     this.pending.delete(frame.id);
     if (frame.type === 'ack') {
-      entry.resolve();
+      entry.resolve(frame);
     } else {
       entry.reject(new BridgeError(frame.code, frame.message));
     }
@@ -302,6 +348,7 @@ export class BridgeClient {
 
   onMessage(frame) {
     const { type, ...msg } = frame;
+    this.keepPosition(msg);
     const answered = this.requests.find((entry) => isAnswer(msg, this.session, entry.correlationData)) ||
       (isUncorrelatedReply(msg, this.session) ? this.requests[0] : undefined);
     this.emit('message', msg);

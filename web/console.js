@@ -57,10 +57,23 @@ client.on('welcome', ({ session }) => {
   setPill($('broker-state'), 'connected', 'broker: connected');
   renderFilters();
 });
-client.on('subscribed', ({ topics }) => {
-  topics.forEach((topic) => active.add(topic));
+client.on('subscribed', ({ topics, recovered, reason, topic }) => {
+  topics.forEach((t) => active.add(t));
   renderFilters();
+  if (recovered !== undefined) showRecovery(recovered, reason, topic);
 });
+client.on('recovery', ({ reason, topic }) => showRecovery(false, reason, topic));
+
+// After a reconnect, with --history: did the bridge give everything missed?
+function showRecovery(recovered, reason, topic) {
+  const pill = $('recovery-state');
+  pill.hidden = false;
+  if (recovered) {
+    setPill(pill, 'connected', 'recovered: nothing missed');
+  } else {
+    setPill(pill, 'refused', `not recovered: ${reason}${topic ? ` (${topic})` : ''}`);
+  }
+}
 client.on('status', ({ mqtt }) => setPill($('broker-state'), mqtt, `broker: ${mqtt}`));
 client.on('dropped', ({ count }) => {
   dropped += count;

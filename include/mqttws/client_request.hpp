@@ -4,8 +4,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
+
+#include "mqttws/history_store.hpp"
 
 namespace mqttws {
 
@@ -25,7 +28,12 @@ struct ClientRequest {
     RequestOp op = RequestOp::ping;
     std::string id_json = "null";     // the request's "id", as JSON text
     std::vector<std::string> topics;  // subscribe/unsubscribe; every one valid
-    PublishRequest publish;           // op == publish
+    // subscribe: "recover": true asks for the positions of what the filters
+    // match (to pass back after a reconnect); "since" passes them back: per
+    // topic the last {offset, epoch} the client saw.
+    bool recover = false;
+    std::vector<std::pair<std::string, StreamPosition>> since;
+    PublishRequest publish;  // op == publish
 };
 
 // Error codes sent in {"type":"error","code":...}.

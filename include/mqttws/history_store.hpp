@@ -62,8 +62,11 @@ struct HistoryLimits {
     std::uint64_t max_bytes = 64ull << 20;
 };
 
-// What one stored message counts against the byte bound besides its payload
-// and topic: the message object, its frame cache and the bookkeeping here.
+// What one stored message counts against the byte bound: its payload once per
+// wire form (a kept message keeps the frames built for its live delivery: the
+// payload, the msg JSON, the protocol envelope), its topic, and a fixed share
+// for the message object and the bookkeeping here.
+inline constexpr std::uint64_t history_payload_copies = 3;
 inline constexpr std::uint64_t history_message_overhead = 192;
 // What a stream counts besides its topic, kept while it exists.
 inline constexpr std::uint64_t history_stream_overhead = 128;
@@ -137,8 +140,8 @@ class HistoryStore {
             idle_.erase(*stream.idle);
             stream.idle.reset();
         }
-        const std::uint64_t bytes =
-            msg.payload.size() + msg.topic.size() + history_message_overhead;
+        const std::uint64_t bytes = msg.payload.size() * history_payload_copies +
+                                    msg.topic.size() + history_message_overhead;
         const HistoryStamp stamp{{stream.next_offset++, stream.epoch}, ++sequence_};
         stream.items.push_back(Item{entry, stamp.sequence, now, bytes});
         bytes_ += bytes;

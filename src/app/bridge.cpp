@@ -58,7 +58,7 @@ int run_bridge(const Config& config) {
     // Answered on shard threads, only once the server has started.
     auto metrics = [&server_ref, &link] {
         return render_metrics(server_ref->state(), link->counters(), server_ref->counters(),
-                              server_ref->retained());
+                              server_ref->retained(), server_ref->history());
     };
     ws::WsServer server(config.ws, &*link, metrics);
     server_ref = &server;

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "mqttws/broker_url.hpp"
+#include "mqttws/history_spec.hpp"
 #include "mqttws/inbound_publish.hpp"
 #include "mqttws/listen_address.hpp"
 #include "mqttws/subscribe_spec.hpp"
@@ -123,6 +124,7 @@ std::optional<FlagProblem> complete_config(const FlagInputs& in, Config& config)
     if (!in.mqtt_username.empty()) mqtt.username = in.mqtt_username;
     if (auto problem = read_password(in, mqtt)) return problem;
     plan_broker_subscriptions(in, config);
+    apply_history_specs(in.history, ws.history);
     mqtt.decode.events_topic = mqtt.events_topic;
     if (mqtt.session_expiry.count() > 0 && !stable_id) {
         return FlagProblem{"--mqtt-session-expiry",

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "mqttws/broker_url.hpp"
+#include "mqttws/history_spec.hpp"
 #include "mqttws/inbound_publish.hpp"
 #include "mqttws/listen_address.hpp"
 #include "mqttws/session_id.hpp"
@@ -80,6 +81,12 @@ std::string reply_prefix(const std::string& text) {
 
 std::string inbound_topic(const std::string& text) {
     return topic_name(expand_topic_template(text, "session"));
+}
+
+std::string history_spec(const std::string& text) {
+    const auto spec = parse_history_spec(text);
+    const auto* reason = std::get_if<std::string>(&spec);
+    return reason ? *reason : "";
 }
 
 std::string not_empty(const std::string& text) {
@@ -183,6 +190,17 @@ void declare_limits(FlagBuilder& add, Config& c) {
                  "Time allowed for the WebSocket handshake", positive, unbounded);
 }
 
+void declare_history(FlagBuilder& add, Config& c, FlagInputs& in) {
+    add.list("--history", in.history, {},
+             "Messages kept per topic for clients that come back: N, or FILTER=N (the first "
+             "matching filter decides); repeatable (none: nothing kept)",
+             history_spec);
+    add.duration("--history-ttl", c.ws.history.ttl, "5m",
+                 "Kept messages older than this go (0: no time limit)", zero_allowed, unbounded);
+    add.size("--history-memory", c.ws.history.max_bytes, "64MiB",
+             "Bytes the kept messages may take, all topics together (oldest go first)");
+}
+
 void declare_broker_session(FlagBuilder& add, Config& c) {
     auto& mqtt = c.mqtt;
     add.text("--status-topic", mqtt.status_topic, "",
@@ -255,6 +273,7 @@ std::vector<FlagEntry> declare_flags(CLI::App& app, Config& config, FlagInputs& 
     declare_mqtt(add, config, inputs);
     declare_websocket(add, config, inputs);
     declare_limits(add, config);
+    declare_history(add, config, inputs);
     declare_broker_session(add, config);
     declare_operation(add, config, inputs);
     declare_security(add, inputs.security);

@@ -20,6 +20,7 @@ struct FlagInputs {
     std::string mqtt_password;
     std::string mqtt_password_file;
     std::vector<std::string> subscribe;
+    std::vector<std::string> history;  // --history, applied by the cross-checks
     std::string listen;
     std::string reply_prefix;
     bool no_console = false;

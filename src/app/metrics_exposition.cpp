@@ -12,7 +12,7 @@ using ws::Counters;
 
 std::string render_metrics(const ws::ServerState& state, const mqtt::LinkCounters& link,
                            const std::vector<const Counters*>& shards,
-                           const ws::RetainedStore& retained) {
+                           const ws::RetainedStore& retained, const ws::HistoryLog& history) {
     auto sum = [&](Counter Counters::*field) {
         std::uint64_t total = 0;
         for (const Counters* shard : shards) {
@@ -98,6 +98,27 @@ std::string render_metrics(const ws::ServerState& state, const mqtt::LinkCounter
     out.sample("mwb_retained_dropped_total", retained.expired(), {{"reason", "expired"}});
     out.sample("mwb_retained_dropped_total", retained.resynced_out(),
                {{"reason", "not_on_broker"}});
+    const HistoryCounters kept = history.counters();
+    out.family("mwb_history_messages", "gauge", "Messages kept for recovery (--history).");
+    out.sample("mwb_history_messages", std::uint64_t{history.messages()});
+    out.family("mwb_history_bytes", "gauge",
+               "Bytes the kept messages count against --history-memory.");
+    out.sample("mwb_history_bytes", history.bytes());
+    out.family("mwb_history_dropped_total", "counter",
+               "Kept messages dropped from the history, by reason.");
+    out.sample("mwb_history_dropped_total", kept.trimmed, {{"reason", "trimmed"}});
+    out.sample("mwb_history_dropped_total", kept.expired, {{"reason", "expired"}});
+    out.sample("mwb_history_dropped_total", kept.evicted, {{"reason", "evicted"}});
+    out.family("mwb_history_streams_evicted_total", "counter",
+               "Topics whose stream (epoch and offset) went to make room; they restart with a "
+               "new epoch.");
+    out.sample("mwb_history_streams_evicted_total", kept.streams_evicted);
+    out.family("mwb_recoveries_total", "counter",
+               "Subscriptions that passed back positions, by whether all they missed was given.");
+    out.sample("mwb_recoveries_total", sum(&Counters::recoveries_succeeded),
+               {{"result", "recovered"}});
+    out.sample("mwb_recoveries_total", sum(&Counters::recoveries_failed),
+               {{"result", "not_recovered"}});
     out.family("mwb_mqtt_reconnects_total", "counter", "Broker link re-established after a loss.");
     out.sample("mwb_mqtt_reconnects_total", read(link.reconnects));
     out.family("mwb_log_dropped_total", "counter",

@@ -9,6 +9,7 @@
 
 #include "mqtt/link_counters.hpp"
 #include "ws/counters.hpp"
+#include "ws/history_log.hpp"
 #include "ws/retained_store.hpp"
 #include "ws/server_state.hpp"
 
@@ -17,6 +18,6 @@ namespace mqttws::app {
 // `ws` holds one Counters per shard and the server's own.
 std::string render_metrics(const ws::ServerState& state, const mqtt::LinkCounters& link,
                            const std::vector<const ws::Counters*>& ws,
-                           const ws::RetainedStore& retained);
+                           const ws::RetainedStore& retained, const ws::HistoryLog& history);
 
 }  // namespace mqttws::app

@@ -76,7 +76,7 @@ void RetainedSync::schedule_expiry() {
     expiry_timer_.expires_after(std::chrono::seconds(1));
     expiry_timer_.async_wait([this](const boost::system::error_code& ec) {
         if (ec) return;
-        server_.expire_retained(std::chrono::steady_clock::now());
+        server_.expire(std::chrono::steady_clock::now());
         schedule_expiry();
     });
 }

@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include "json_frame.hpp"
+#include "mqttws/envelope_encoder.hpp"
 #include "mqttws/json_string.hpp"
 #include "mqttws/topic_filter.hpp"
 
@@ -57,6 +58,46 @@ std::variant<ClientRequest, RequestError> parse_topics(const rapidjson::Value& r
     return request;
 }
 
+// "recover" and "since" of a subscribe.
+std::variant<ClientRequest, RequestError> parse_recovery(const rapidjson::Value& root,
+                                                         ClientRequest request) {
+    if (const auto recover = root.FindMember("recover"); recover != root.MemberEnd()) {
+        if (!recover->value.IsBool()) {
+            return fail(request.id_json, error_code::bad_request, "\"recover\" must be a boolean");
+        }
+        request.recover = recover->value.GetBool();
+    }
+    const auto since = root.FindMember("since");
+    if (since == root.MemberEnd()) return request;
+    if (!since->value.IsObject()) {
+        return fail(request.id_json, error_code::bad_request,
+                    "\"since\" must be an object of topic: {offset, epoch}");
+    }
+    request.recover = true;
+    for (const auto& member : since->value.GetObject()) {
+        const std::string topic(view(member.name));
+        if (const TopicError error = validate_topic_name(topic); error != TopicError::ok) {
+            return fail(request.id_json, error_code::invalid_topic,
+                        std::string(describe(error)) + ": '" + topic + "' in \"since\"");
+        }
+        const rapidjson::Value& at = member.value;
+        const auto offset = at.IsObject() ? at.FindMember("offset") : at.MemberEnd();
+        const auto epoch = at.IsObject() ? at.FindMember("epoch") : at.MemberEnd();
+        std::optional<std::uint64_t> parsed_epoch;
+        if (at.IsObject() && epoch != at.MemberEnd() && epoch->value.IsString()) {
+            parsed_epoch = parse_epoch(view(epoch->value));
+        }
+        if (!at.IsObject() || offset == at.MemberEnd() || !offset->value.IsUint64() ||
+            !parsed_epoch) {
+            return fail(request.id_json, error_code::bad_request,
+                        "\"since\" of '" + topic +
+                            "' must be {\"offset\": N, \"epoch\": \"16 hex digits\"}");
+        }
+        request.since.emplace_back(topic, StreamPosition{offset->value.GetUint64(), *parsed_epoch});
+    }
+    return request;
+}
+
 // The payload comes from the streaming split, not from `root` (where it is null).
 std::variant<ClientRequest, RequestError> parse_publish(const rapidjson::Value& root,
                                                         SplitFrame& payload,
@@ -103,7 +144,9 @@ std::variant<ClientRequest, RequestError> parse_client_request(std::string_view 
     const std::string_view name = view(op->value);
     if (name == "subscribe" || name == "unsubscribe") {
         request.op = name == "subscribe" ? RequestOp::subscribe : RequestOp::unsubscribe;
-        return parse_topics(doc, std::move(request));
+        auto parsed = parse_topics(doc, std::move(request));
+        if (name == "unsubscribe" || std::holds_alternative<RequestError>(parsed)) return parsed;
+        return parse_recovery(doc, std::get<ClientRequest>(std::move(parsed)));
     }
     if (name == "publish") {
         request.op = RequestOp::publish;

@@ -179,15 +179,42 @@ std::string encode_msg_json(const Message& msg) {
     return take(buffer);
 }
 
-std::string encode_message_envelope(const Message& msg) {
+std::string encode_message_envelope(const Message& msg, const StreamPosition* position) {
     rapidjson::StringBuffer buffer;
     Writer w(buffer);
     w.StartObject();
     write_key(w, "type");
     write_string(w, "message");
     write_msg_fields(w, msg, true);
+    if (position) {
+        write_key(w, "offset");
+        w.Uint64(position->offset);
+        write_key(w, "epoch");
+        write_string(w, epoch_text(position->epoch));
+    }
     w.EndObject();
     return take(buffer);
+}
+
+std::string epoch_text(std::uint64_t epoch) {
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out(16, '0');
+    for (int i = 15; i >= 0; --i, epoch >>= 4)
+        out[static_cast<std::size_t>(i)] = digits[epoch & 15];
+    return out;
+}
+
+std::optional<std::uint64_t> parse_epoch(std::string_view text) {
+    if (text.size() != 16) return std::nullopt;
+    std::uint64_t epoch = 0;
+    for (const char c : text) {
+        int digit = -1;
+        if (c >= '0' && c <= '9') digit = c - '0';
+        if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+        if (digit < 0) return std::nullopt;
+        epoch = epoch << 4 | static_cast<std::uint64_t>(digit);
+    }
+    return epoch;
 }
 
 std::string encode_welcome(std::string_view session_id) {
@@ -210,6 +237,64 @@ std::string encode_ack(std::string_view id_json) {
     write_string(w, "ack");
     write_key(w, "id");
     w.RawValue(id_json.data(), id_json.size(), rapidjson::kNumberType);
+    w.EndObject();
+    return take(buffer);
+}
+
+std::string encode_subscribe_ack(std::string_view id_json, const SubscribeAck& ack) {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartObject();
+    write_key(w, "type");
+    write_string(w, "ack");
+    write_key(w, "id");
+    w.RawValue(id_json.data(), id_json.size(), rapidjson::kNumberType);
+    if (ack.recovering) {
+        write_key(w, "recovered");
+        w.Bool(ack.recovered);
+        if (!ack.recovered) {
+            write_key(w, "reason");
+            write_string(w, describe(ack.reason));
+            if (!ack.topic.empty()) {
+                write_key(w, "topic");
+                write_string(w, ack.topic);
+            }
+        }
+    }
+    if (ack.positions) {
+        write_key(w, "positions");
+        w.StartObject();
+        for (const auto& [topic, position] : *ack.positions) {
+            write_key(w, topic);
+            w.StartObject();
+            write_key(w, "offset");
+            w.Uint64(position.offset);
+            write_key(w, "epoch");
+            write_string(w, epoch_text(position.epoch));
+            w.EndObject();
+        }
+        w.EndObject();
+        if (!ack.positions_complete) {
+            write_key(w, "positionsComplete");
+            w.Bool(false);
+        }
+    }
+    w.EndObject();
+    return take(buffer);
+}
+
+std::string encode_recovery_lost(std::string_view topic) {
+    rapidjson::StringBuffer buffer;
+    Writer w(buffer);
+    w.StartObject();
+    write_key(w, "type");
+    write_string(w, "recovery");
+    write_key(w, "recovered");
+    w.Bool(false);
+    write_key(w, "reason");
+    write_string(w, describe(RecoveryStatus::trimmed));
+    write_key(w, "topic");
+    write_string(w, topic);
     w.EndObject();
     return take(buffer);
 }

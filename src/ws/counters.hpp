@@ -38,6 +38,10 @@ struct Counters {
     Counter publish_refused_not_supported{0};
     Counter publish_failed{0};
     Counter protocol_errors{0};
+    // Subscriptions that passed back positions ("since"): given all they
+    // missed, or told recovered: false.
+    Counter recoveries_succeeded{0};
+    Counter recoveries_failed{0};
     Counter subscriptions{0};  // gauge
     // Broker arrival to the frame handed to the connection, per delivery.
     LatencyHistogram delivery_latency;

@@ -13,12 +13,13 @@
 namespace mqttws::ws {
 
 Delivery::Delivery(const WsOptions& options, Counters& counters, SessionIo& io,
-                   const RetainedStore& retained)
+                   const RetainedStore& retained, const HistoryLog& history)
     : options_(options),
       counters_(counters),
       io_(io),
       router_(options.max_subscriptions),
-      retained_(retained) {}
+      retained_(retained),
+      history_(history) {}
 
 Session& Delivery::create(std::string session_id, bool protocol, WireForm form, FlowLimits limits) {
     std::size_t slot = slots_.size();
@@ -59,12 +60,15 @@ void Delivery::deliver(const OutboundMessagePtr& message) {
     // Everything the MQTT thread handed over up to handed_through_ has been
     // taken (the inbox keeps its order): marks up to it have done their job.
     if (!marks_.empty()) {
-        marks_.erase(
-            std::remove_if(marks_.begin(), marks_.end(),
-                           [&](const ReplayMark& mark) { return mark.through <= handed_through_; }),
-            marks_.end());
+        marks_.erase(std::remove_if(marks_.begin(), marks_.end(),
+                                    [&](const ReplayMark& mark) {
+                                        return mark.through <= handed_through_ &&
+                                               mark.history_through <= handed_history_;
+                                    }),
+                     marks_.end());
     }
     handed_through_ = std::max(handed_through_, message->store_mark());
+    handed_history_ = std::max(handed_history_, message->history_mark());
     if (router_.route(msg, message->levels(), recipients_) == RouteResult::unknown_session) {
         bump(counters_.dropped_unknown_session);
         spdlog::debug("dropped a message on {}: session {} is not connected", msg.mqtt_topic,
@@ -76,7 +80,7 @@ void Delivery::deliver(const OutboundMessagePtr& message) {
     for (const ClientId id : recipients_) {
         Session* session = find(id);
         if (!session) continue;
-        if (msg.retain && !marks_.empty() && replayed(*session, *message)) continue;
+        if (!marks_.empty() && replayed(*session, *message)) continue;
         if (!may_receive_targeted(*session, msg)) {
             bump(counters_.dropped_acl);
             spdlog::debug("dropped a message on {} for session {}: outside its permissions",
@@ -96,11 +100,13 @@ bool Delivery::replayed(const Session& session, const OutboundMessage& message) 
             return topic_matches(filter, message.message().topic);
         });
     };
+    const bool retained = message.message().retain;
+    const auto& kept = message.history();
     for (const ReplayMark& mark : marks_) {
-        if (mark.client == session.id() && message.store_mark() <= mark.through &&
-            matches_any(mark.added) && !matches_any(mark.held)) {
-            return true;
-        }
+        if (mark.client != session.id()) continue;
+        const bool served = (retained && message.store_mark() <= mark.through) ||
+                            (kept && kept->sequence <= mark.history_through);
+        if (served && matches_any(mark.added) && !matches_any(mark.held)) return true;
     }
     return false;
 }
@@ -151,25 +157,65 @@ void Delivery::send_text(Session& session, const std::string& text) {
     send(session, make_prepared_frame(websocketpp::frame::opcode::text, text));
 }
 
-SubscribeResult Delivery::subscribe(Session& session, const std::vector<std::string>& filters) {
+SubscribeResult Delivery::subscribe(Session& session, const std::vector<std::string>& filters,
+                                    const ClientRequest* request, const Answer& answer) {
     const std::vector<std::string> held = router_.filters_of(session.id());
     SubscribeResult result = SubscribeResult::ok;
-    // The interest grows under the store's lock: the replay serves exactly
-    // the retained messages that will not reach this session live.
-    const std::uint64_t through =
-        retained_.subscribe([&] { result = router_.subscribe(session.id(), filters); });
+    SubscribeAnswer told;
+    told.recovering = request && !request->since.empty();
+    told.positions_given = request && request->recover && history_.enabled();
+    // The interest grows under the stores' locks (retained, then history):
+    // the replays serve exactly what will not reach this session live.
+    std::uint64_t history_through = 0;
+    const std::uint64_t through = retained_.subscribe([&] {
+        history_through = history_.subscribe(
+            [&] { result = router_.subscribe(session.id(), filters); }, filters,
+            told.positions_given ? &told.positions : nullptr, &told.positions_complete);
+    });
     if (result != SubscribeResult::ok) return result;
     update_subscription_gauge();
-    // Retained state first, then live traffic: both run on this thread, and
-    // live frames queue behind the replay, so none overtakes it.
-    if (through > handed_through_) marks_.push_back({session.id(), through, filters, held});
-    auto replay = std::make_unique<RetainedReplay>(
-        retained_, retained_.replay(filters, held, through), session.form());
-    if (!replay->empty()) {
+    if (told.recovering) plan(told, filters, *request);
+    if (answer) answer(told);
+    // What is owed first, then live traffic: both run on this thread, and
+    // live frames queue behind the replays, so none overtakes them. A client
+    // that recovered has the retained state already; one that did not gets
+    // it, to start again from.
+    const bool recovered = told.recovering && told.plan.recovered;
+    if (through > handed_through_ || (recovered && history_through > handed_history_)) {
+        marks_.push_back({session.id(), recovered ? 0 : through, recovered ? history_through : 0,
+                          filters, held});
+    }
+    std::unique_ptr<FrameSource> replay;
+    if (recovered) {
+        if (!told.plan.items.empty()) {
+            replay = std::make_unique<HistoryReplay>(history_, std::move(told.plan.items),
+                                                     history_through, filters, session.form());
+        }
+    } else {
+        auto retained = std::make_unique<RetainedReplay>(
+            retained_, retained_.replay(filters, held, through), session.form());
+        if (!retained->empty()) replay = std::move(retained);
+    }
+    if (replay) {
         session.send_later(std::move(replay));
         mark(session);
     }
     return result;
+}
+
+void Delivery::plan(SubscribeAnswer& told, const std::vector<std::string>& filters,
+                    const ClientRequest& request) {
+    if (!history_.enabled()) {
+        told.plan.recovered = false;
+        told.plan.reason = RecoveryStatus::not_kept;
+    } else if (!told.positions_complete) {
+        // More streams than an answer holds: completeness cannot be shown.
+        told.plan.recovered = false;
+        told.plan.reason = RecoveryStatus::trimmed;
+    } else {
+        told.plan = plan_recovery(history_, filters, told.positions, request.since);
+    }
+    bump(told.plan.recovered ? counters_.recoveries_succeeded : counters_.recoveries_failed);
 }
 
 void Delivery::unsubscribe(Session& session, const std::vector<std::string>& filters) {

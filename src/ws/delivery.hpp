@@ -12,14 +12,17 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "mqttws/client_request.hpp"
 #include "mqttws/router.hpp"
 #include "ws/counters.hpp"
 #include "ws/handoff_clock.hpp"
 #include "ws/outbound_message.hpp"
+#include "ws/recovery.hpp"
 #include "ws/retained_replay.hpp"
 #include "ws/session.hpp"
 #include "ws/ws_options.hpp"
@@ -50,9 +53,9 @@ class SessionIo {
 
 class Delivery {
   public:
-    // `retained` is the process's store (it outlives every shard).
+    // `retained` and `history` are the process's (they outlive every shard).
     Delivery(const WsOptions& options, Counters& counters, SessionIo& io,
-             const RetainedStore& retained);
+             const RetainedStore& retained, const HistoryLog& history);
     Delivery(const Delivery&) = delete;
     Delivery& operator=(const Delivery&) = delete;
 
@@ -84,8 +87,20 @@ class Delivery {
                     std::chrono::steady_clock::time_point arrival = {});
     void send_text(Session& session, const std::string& text);
     // Adds filters, then replays the retained state they match and the
-    // session's other filters did not (streamed, see RetainedReplay).
-    SubscribeResult subscribe(Session& session, const std::vector<std::string>& filters);
+    // session's other filters did not (streamed, see RetainedReplay); or,
+    // for a request with "since" that can be recovered, what the client
+    // missed instead (HistoryReplay). `answer` runs once the subscription is
+    // made and before anything is queued for it (the ack goes first).
+    struct SubscribeAnswer {
+        bool recovering = false;         // "since" was given
+        RecoveryPlan plan;               // when recovering
+        bool positions_given = false;    // "recover" asked, and history is on
+        bool positions_complete = true;  // false: over HistoryLog::max_positions
+        Positions positions;
+    };
+    using Answer = std::function<void(const SubscribeAnswer&)>;
+    SubscribeResult subscribe(Session& session, const std::vector<std::string>& filters,
+                              const ClientRequest* request = nullptr, const Answer& answer = {});
     void unsubscribe(Session& session, const std::vector<std::string>& filters);
     // The bridge closes the client: nothing more is queued for it.
     void close(Session& session, std::uint16_t code, const std::string& reason);
@@ -110,8 +125,11 @@ class Delivery {
 
   private:
     bool may_receive_targeted(const Session& session, const Message& msg) const;
-    // Whether a replay already gave `session` this retained message.
+    // Whether a replay already gave `session` this message.
     bool replayed(const Session& session, const OutboundMessage& message) const;
+    // Decides what a subscription with "since" is owed.
+    void plan(SubscribeAnswer& told, const std::vector<std::string>& filters,
+              const ClientRequest& request);
     void mark(Session& session);
     void flush(Session& session);
     void update_subscription_gauge();
@@ -122,20 +140,24 @@ class Delivery {
     SessionIo& io_;
     Router router_;
     const RetainedStore& retained_;
+    const HistoryLog& history_;
     // A subscription whose replay served the retained messages up to
     // `through`: a live copy of one of them may still be in this shard's
     // inbox (handed over before the subscription, or by the MQTT thread
     // between its routing and its post), and must not reach the session
     // twice. Kept until the inbox has caught up past `through`.
+    // The same for a recovery, up to `history_through`.
     struct ReplayMark {
         ClientId client = 0;
         std::uint64_t through = 0;
+        std::uint64_t history_through = 0;
         std::vector<std::string> added;
         std::vector<std::string> held;
     };
     std::vector<ReplayMark> marks_;
-    // The highest store mark among the messages this shard has taken.
+    // The highest store and history marks among the messages this shard has taken.
     std::uint64_t handed_through_ = 0;
+    std::uint64_t handed_history_ = 0;
     struct Slot {
         std::unique_ptr<Session> session;
         std::uint32_t generation = 0;

@@ -19,10 +19,10 @@ FramePtr make_prepared_frame(websocketpp::frame::opcode::value opcode, const std
 }
 
 FramePtr OutboundMessage::build(WireForm form) const {
-    return build(form, *message_);
+    return build(form, *message_, history_ ? &history_->position : nullptr);
 }
 
-FramePtr OutboundMessage::build(WireForm form, const Message& msg) {
+FramePtr OutboundMessage::build(WireForm form, const Message& msg, const StreamPosition* position) {
     using websocketpp::frame::opcode::binary;
     using websocketpp::frame::opcode::text;
     switch (form) {
@@ -37,7 +37,7 @@ FramePtr OutboundMessage::build(WireForm form, const Message& msg) {
         case WireForm::envelope:
             break;
     }
-    return make_prepared_frame(text, encode_message_envelope(msg));
+    return make_prepared_frame(text, encode_message_envelope(msg, position));
 }
 
 const FramePtr& OutboundMessage::frame(WireForm form) const {
@@ -64,7 +64,7 @@ FramePtr OutboundMessage::frame_for_replay(WireForm form,
             Message left = msg;
             left.message_expiry_interval =
                 *msg.message_expiry_interval - static_cast<std::uint32_t>(waited);
-            return build(form, left);
+            return build(form, left, history_ ? &history_->position : nullptr);
         }
     }
     const auto index = static_cast<std::size_t>(form);

@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 
+#include "mqttws/history_store.hpp"
 #include "mqttws/message.hpp"
 #include "mqttws/router.hpp"
 #include "mqttws/topic_levels.hpp"
@@ -31,6 +33,14 @@ class OutboundMessage {
     // copy it already served (see RetainedStore).
     std::uint64_t store_mark() const { return store_mark_; }
     void set_store_mark(std::uint64_t mark) { store_mark_ = mark; }
+    // Where this message stands in its topic's history (--history), if kept.
+    // Set once by the MQTT thread before any shard sees the message.
+    const std::optional<HistoryStamp>& history() const { return history_; }
+    void set_history(const HistoryStamp& stamp) { history_ = stamp; }
+    // The history's sequence when the message was handed over (as
+    // store_mark(), for recoveries).
+    std::uint64_t history_mark() const { return history_mark_; }
+    void set_history_mark(std::uint64_t mark) { history_mark_ = mark; }
     // A prepared (already framed) websocketpp message: websocketpp queues it
     // unchanged, so all recipients share one buffer. Built once, then kept.
     // Null when the form has nothing to send (an empty text payload).
@@ -44,11 +54,13 @@ class OutboundMessage {
 
   private:
     FramePtr build(WireForm form) const;
-    static FramePtr build(WireForm form, const Message& msg);
+    static FramePtr build(WireForm form, const Message& msg, const StreamPosition* position);
 
     MessagePtr message_;
     TopicLevels levels_;
     std::uint64_t store_mark_ = 0;
+    std::optional<HistoryStamp> history_;
+    std::uint64_t history_mark_ = 0;
     mutable std::mutex building_;
     mutable std::array<std::atomic<bool>, wire_form_count> built_{};
     mutable std::array<FramePtr, wire_form_count> frames_;

@@ -86,8 +86,22 @@ void ProtocolOps::on_subscribe(Session& session, const ClientRequest& request) {
                                              " topic filters per connection"));
         return;
     }
-    delivery_.send_text(session, encode_ack(request.id_json));
-    delivery_.subscribe(session, request.topics);
+    if (!request.recover) {
+        delivery_.send_text(session, encode_ack(request.id_json));
+        delivery_.subscribe(session, request.topics);
+        return;
+    }
+    delivery_.subscribe(
+        session, request.topics, &request, [&](const Delivery::SubscribeAnswer& told) {
+            SubscribeAck ack;
+            ack.recovering = told.recovering;
+            ack.recovered = told.plan.recovered;
+            ack.reason = told.plan.reason;
+            ack.topic = told.plan.topic;
+            ack.positions = told.positions_given ? &told.positions : nullptr;
+            ack.positions_complete = told.positions_complete;
+            delivery_.send_text(session, encode_subscribe_ack(request.id_json, ack));
+        });
 }
 
 void ProtocolOps::on_plain_frame(Session& session, const std::string& frame, bool binary) {

@@ -36,7 +36,7 @@ ShardCore::ShardCore(unsigned index, ShardContext context, boost::asio::io_conte
       io_side_(io_side),
       shutdown_timer_(io),
       ping_timer_(io),
-      delivery_(options_, counters_, io_side, context_.retained),
+      delivery_(options_, counters_, io_side, context_.retained, context_.history),
       protocol_ops_(options_, counters_, delivery_, context_.publisher,
                     [this](std::function<void()> task) { post_task(std::move(task)); }) {}
 

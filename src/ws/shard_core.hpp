@@ -22,6 +22,7 @@
 #include "ws/delivery.hpp"
 #include "ws/descriptor_reserve.hpp"
 #include "ws/handshake.hpp"
+#include "ws/history_log.hpp"
 #include "ws/protocol_ops.hpp"
 #include "ws/random_source.hpp"
 #include "ws/server_state.hpp"
@@ -36,6 +37,7 @@ struct ShardContext {
     ServerState& state;
     DescriptorReserve& descriptors;  // the process's, for when accept() runs out
     const RetainedStore& retained;   // the process's retained state
+    const HistoryLog& history;       // the process's history (--history)
     ClientPublisher* publisher = nullptr;
     std::function<std::string()> render_metrics;
     const StaticFiles* console = nullptr;  // the web console at /; null when off

@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "mqttws/history_store.hpp"
 #include "mqttws/inbound_publish.hpp"
 #include "mqttws/session_id.hpp"
 #include "ws/security_options.hpp"
@@ -34,6 +35,8 @@ struct WsOptions {
     std::chrono::milliseconds shutdown_timeout{5000};
     std::size_t retained_cache = 10000;
     std::uint64_t retained_bytes = 64ull << 20;
+    // --history, --history-ttl, --history-memory.
+    HistoryLimits history;
     // After the broker link comes back, the resync of retained state ends once
     // no retained message came for this long.
     std::chrono::milliseconds retained_settle{1000};

@@ -4,6 +4,7 @@
 #include <websocketpp/common/network.hpp>
 
 #include <array>
+#include <random>
 
 #include "mqttws/session_id.hpp"
 #include "ws/console_files.hpp"
@@ -14,15 +15,11 @@ WsServer::WsServer(WsOptions options, ClientPublisher* publisher,
                    std::function<std::string()> render_metrics)
     : options_(std::move(options)),
       console_(load_console(options_)),
-      retained_(RetainedLimits{options_.retained_cache, options_.retained_bytes}) {
+      retained_(RetainedLimits{options_.retained_cache, options_.retained_bytes}),
+      history_(options_.history, std::random_device{}() * 0x100000001ull ^ std::random_device{}()) {
     for (unsigned i = 0; i < options_.threads; ++i) {
-        ShardContext context{options_,
-                             state_,
-                             descriptors_,
-                             retained_,
-                             publisher,
-                             render_metrics,
-                             console_ ? &*console_ : nullptr};
+        ShardContext context{options_, state_,    descriptors_,   retained_,
+                             history_, publisher, render_metrics, console_ ? &*console_ : nullptr};
         shards_.push_back(make_shard(i, std::move(context), options_.security.tls != nullptr));
     }
 }
@@ -89,14 +86,23 @@ void WsServer::deliver(MessagePtr message) {
             wake[i] = shards_[i]->interest().may_match(outbound->levels());
         }
     };
+    // With history, the message is stamped and the shards chosen under the
+    // history's lock too (taken after the retained store's, as shards do).
+    const auto keep_and_choose = [&] {
+        if (history_.enabled()) {
+            history_.append(outbound, choose);
+        } else {
+            choose();
+        }
+    };
     if (outbound->message().retain) {
         retained_.update(outbound, [&](std::uint64_t number) {
             outbound->set_store_mark(number);
-            choose();
+            keep_and_choose();
         });
     } else {
         outbound->set_store_mark(retained_.updates());
-        choose();
+        keep_and_choose();
     }
     for (std::size_t i = 0; i < shards_.size(); ++i) {
         if (wake[i]) shards_[i]->post_message(outbound);

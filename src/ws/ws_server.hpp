@@ -16,6 +16,7 @@
 #include "mqttws/static_files.hpp"
 #include "ws/counters.hpp"
 #include "ws/descriptor_reserve.hpp"
+#include "ws/history_log.hpp"
 #include "ws/retained_store.hpp"
 #include "ws/server_state.hpp"
 #include "ws/shard.hpp"
@@ -52,8 +53,14 @@ class WsServer {
     // `complete`: the broker sent all it holds (drop the rest); otherwise
     // the link dropped first and what is stored stays.
     void end_retained_resync(bool complete);
-    void expire_retained(std::chrono::steady_clock::time_point now) { retained_.expire(now); }
+    // Retained messages whose expiry interval ran out, and history past
+    // --history-ttl.
+    void expire(std::chrono::steady_clock::time_point now) {
+        retained_.expire(now);
+        if (history_.enabled()) history_.expire(now);
+    }
     const RetainedStore& retained() const { return retained_; }
+    const HistoryLog& history() const { return history_; }
 
     const ServerState& state() const { return state_; }
     // Every shard's counters and the server's own (what it routes on the
@@ -66,6 +73,7 @@ class WsServer {
     ServerState state_;
     DescriptorReserve descriptors_{4};  // before the shards: their connections borrow from it
     RetainedStore retained_;            // one for every shard; written by the MQTT thread
+    HistoryLog history_;                // likewise
     Counters routing_counters_;         // written by the MQTT thread only
     std::vector<std::unique_ptr<Shard>> shards_;
     std::vector<std::thread> threads_;

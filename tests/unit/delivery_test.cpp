@@ -84,16 +84,38 @@ class DeliveryTest : public ::testing::Test {
         const auto choose = [&] {
             wake = delivery.router().interest().may_match(outbound->levels());
         };
+        const auto keep_and_choose = [&] { history.append(outbound, choose); };
         if (outbound->message().retain) {
             store.update(outbound, [&](std::uint64_t number) {
                 outbound->set_store_mark(number);
-                choose();
+                keep_and_choose();
             });
         } else {
             outbound->set_store_mark(store.updates());
-            choose();
+            keep_and_choose();
         }
         return wake;
+    }
+
+    static HistoryLimits history_limits() {
+        HistoryLimits limits;
+        limits.messages = 100;
+        limits.filters = {{"short/#", 2}};
+        return limits;
+    }
+
+    // Subscribes with "recover" (and `since`, if any); returns what the ack would say.
+    Delivery::SubscribeAnswer subscribe_recovering(Session& session, const std::string& filter,
+                                                   Positions since = {}) {
+        ClientRequest request;
+        request.op = RequestOp::subscribe;
+        request.topics = {filter};
+        request.recover = true;
+        request.since = std::move(since);
+        Delivery::SubscribeAnswer told;
+        delivery.subscribe(session, request.topics, &request,
+                           [&](const Delivery::SubscribeAnswer& answer) { told = answer; });
+        return told;
     }
     // Handed over and delivered at once.
     void arrive(const std::shared_ptr<OutboundMessage>& outbound) {
@@ -105,7 +127,8 @@ class DeliveryTest : public ::testing::Test {
     FakeIo io;
     std::map<int, ClientId> ids;
     RetainedStore store{RetainedLimits{1000}};
-    Delivery delivery{options, counters, io, store};
+    HistoryLog history{history_limits(), 1};
+    Delivery delivery{options, counters, io, store, history};
 };
 
 TEST_F(DeliveryTest, APassWritesEachSessionOnceWithEverythingItGot) {
@@ -243,6 +266,56 @@ TEST_F(DeliveryTest, ALiveCopyForAFilterTheSessionAlreadyHeldIsStillSent) {
     delivery.deliver(pending);
     delivery.flush();
     EXPECT_EQ(all_written(1), (std::vector<std::string>{"two"}));
+}
+
+TEST_F(DeliveryTest, ARecoveryGivesWhatWasMissedThenLiveAndNothingTwice) {
+    open_client(1, {"#"});  // keeps the shard interested in everything
+    Session& before = new_client(2);
+    EXPECT_TRUE(subscribe_recovering(before, "h/#").positions.empty());
+    delivery.opened(before);
+    auto seen = message("h/a", "2");
+    arrive(message("h/a", "1"));
+    arrive(seen);
+    delivery.flush();
+    EXPECT_EQ(all_written(2), (std::vector<std::string>{"1", "2"}));
+    const StreamPosition position = seen->history()->position;
+    delivery.remove(ids[2]);
+
+    arrive(message("h/a", "3"));
+    arrive(message("h/b", "new topic"));
+    auto pending = message("h/a", "4");
+    ASSERT_TRUE(hand_over(pending));  // still in the inbox when the client comes back
+    Session& after = new_client(3);
+    const auto told = subscribe_recovering(after, "h/#", {{"h/a", position}});
+    EXPECT_TRUE(told.recovering);
+    EXPECT_TRUE(told.plan.recovered);
+    delivery.opened(after);
+    delivery.deliver(pending);
+    arrive(message("h/a", "5"));
+    delivery.flush();
+    EXPECT_EQ(all_written(3), (std::vector<std::string>{"3", "4", "new topic", "5"}));
+}
+
+TEST_F(DeliveryTest, ARecoveryThatCannotBeProvenGivesNothingOfTheHistory) {
+    open_client(1, {"#"});
+    auto seen = message("short/x", "1");
+    arrive(seen);
+    for (int i = 2; i <= 5; ++i) arrive(message("short/x", std::to_string(i)));
+    Session& after = new_client(2);
+    const auto told =
+        subscribe_recovering(after, "short/#", {{"short/x", seen->history()->position}});
+    EXPECT_FALSE(told.plan.recovered);
+    EXPECT_EQ(told.plan.reason, RecoveryStatus::trimmed);
+    EXPECT_EQ(told.plan.topic, "short/x");
+    delivery.opened(after);
+    delivery.flush();
+    EXPECT_TRUE(all_written(2).empty());
+
+    StreamPosition other_epoch = seen->history()->position;
+    other_epoch.epoch += 1;
+    Session& elsewhere = new_client(3);
+    EXPECT_EQ(subscribe_recovering(elsewhere, "short/#", {{"short/x", other_epoch}}).plan.reason,
+              RecoveryStatus::epoch_changed);
 }
 
 TEST_F(DeliveryTest, ATargetedMessageOutsideTheSessionsPermissionsIsDropped) {

@@ -167,7 +167,8 @@ TEST(HistoryStoreTest, MessagesOlderThanTheTimeToLiveGoButTheStreamRemembersItsO
 
 TEST(HistoryStoreTest, TheByteBoundDropsTheOldestMessagesAcrossTopics) {
     HistoryLimits limits = keep(100);
-    const std::uint64_t one = 100 + 1 + history_message_overhead + sizeof(void*) * 4;
+    const std::uint64_t one =
+        100 * history_payload_copies + 1 + history_message_overhead + sizeof(void*) * 4;
     limits.max_bytes = 2 * history_stream_overhead + 10 * one;
     Store store(limits, 7);
     const std::string payload(100, 'x');

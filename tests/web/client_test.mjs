@@ -134,7 +134,61 @@ test('filters are subscribed again after a reconnect', async () => {
   await new Promise((resolve) => client.on('state', ({ state }) => state === 'connecting' && resolve()));
   const again = ScriptedSocket.all[1];
   again.receive({ type: 'welcome', session: 'S2' });
-  assert.deepEqual(again.lastOp(), { op: 'subscribe', topics: ['a/#', 'b'], id: again.lastOp().id });
+  assert.deepEqual(again.lastOp(),
+    { op: 'subscribe', topics: ['a/#', 'b'], recover: true, id: again.lastOp().id });
+  client.close();
+});
+
+test('after a reconnect the positions kept are passed back, and the answer is told', async () => {
+  const { client, socket } = newClient();
+  socket.receive({ type: 'welcome', session: 'S1' });
+  const subscribed = client.subscribe('h/#');
+  assert.equal(socket.lastOp().recover, true);
+  socket.receive({
+    type: 'ack', id: socket.lastOp().id,
+    positions: { 'h/a': { offset: 4, epoch: '00000000000000aa' } },
+  });
+  await subscribed;
+  socket.receive({ type: 'message', topic: 'h/a', payload: 'x', offset: 5, epoch: '00000000000000aa' });
+  socket.receive({ type: 'message', topic: 'h/b', payload: 'y', offset: 1, epoch: '00000000000000bb' });
+  socket.receive({ type: 'message', topic: 'h/c', payload: 'no history' });
+
+  const told = [];
+  client.on('subscribed', (event) => told.push(event));
+  socket.drop();
+  await new Promise((resolve) => client.on('state', ({ state }) => state === 'connecting' && resolve()));
+  const again = ScriptedSocket.all[1];
+  again.receive({ type: 'welcome', session: 'S2' });
+  assert.deepEqual(again.lastOp().since, {
+    'h/a': { offset: 5, epoch: '00000000000000aa' },
+    'h/b': { offset: 1, epoch: '00000000000000bb' },
+  });
+  again.receive({ type: 'ack', id: again.lastOp().id, recovered: true, positions: {} });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(told, [{ topics: ['h/#'], recovered: true }]);
+
+  // Not recovered: the reason reaches the app, and the ack's positions are the new start.
+  again.drop();
+  await new Promise((resolve) => client.on('state', ({ state }) => state === 'connecting' && resolve()));
+  const third = ScriptedSocket.all[2];
+  third.receive({ type: 'welcome', session: 'S3' });
+  third.receive({
+    type: 'ack', id: third.lastOp().id, recovered: false, reason: 'epoch_changed', topic: 'h/a',
+    positions: { 'h/a': { offset: 1, epoch: '00000000000000cc' } },
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(told[1], { topics: ['h/#'], recovered: false, reason: 'epoch_changed', topic: 'h/a' });
+  assert.deepEqual(client.positions.get('h/a'), { offset: 1, epoch: '00000000000000cc' });
+  client.close();
+});
+
+test('recover: false subscribes without positions', async () => {
+  const { client, socket } = newClient({ recover: false });
+  socket.receive({ type: 'welcome', session: 'S1' });
+  const subscribed = client.subscribe('h/#');
+  assert.deepEqual(socket.lastOp(), { op: 'subscribe', topics: ['h/#'], id: socket.lastOp().id });
+  socket.receive({ type: 'ack', id: socket.lastOp().id });
+  await subscribed;
   client.close();
 });
 
