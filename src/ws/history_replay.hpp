@@ -65,16 +65,16 @@ class HistoryReplay final : public FrameSource {
         for (const auto& filter : filters) {
             filters_.erase(std::remove(filters_.begin(), filters_.end(), filter), filters_.end());
         }
-        // Topics no remaining filter covers are not owed any more.
-        items_.erase(
-            std::remove_if(items_.begin() + static_cast<std::ptrdiff_t>(item_), items_.end(),
-                           [&](const RecoveryItem& item) {
-                               return std::none_of(filters_.begin(), filters_.end(),
-                                                   [&](const std::string& f) {
-                                                       return topic_matches(f, item.topic);
-                                                   });
-                           }),
-            items_.end());
+        // Topics no remaining filter covers are not owed any more, nor is a
+        // message of the current one held behind its notice.
+        const auto uncovered = [&](const RecoveryItem& item) {
+            return std::none_of(filters_.begin(), filters_.end(),
+                                [&](const std::string& f) { return topic_matches(f, item.topic); });
+        };
+        if (held_back_ && item_ < items_.size() && uncovered(items_[item_])) held_back_.reset();
+        items_.erase(std::remove_if(items_.begin() + static_cast<std::ptrdiff_t>(item_),
+                                    items_.end(), uncovered),
+                     items_.end());
         batch_.clear();
         taken_ = 0;
     }
