@@ -110,6 +110,32 @@ def capacity(results, peer, clients, refuse=failed):
     return best
 
 
+def reconnect_rows(out, runs, size, measured_key, cells_of, blanks):
+    """Rows of a table of reconnecting clients (replay, recovery): smallest run first, then
+    by peer; a failed run says why in its first measured cell."""
+    for r in sorted(runs, key=lambda r: (size(r), PEERS.index(r["peer"]) if r.get("peer") in PEERS else 99)):
+        cells = [r.get("label", "–"), r.get("peer", "–")] + cells_of(r)[:1]
+        cells += cells_of(r)[1:] if measured_key in r else ["–"] * blanks
+        if not r.get("ok"):
+            cells[3] += f" (failed: {r.get('error')})"
+        out.append("| " + " | ".join(cells) + " |")
+
+
+def replay_cells(r):
+    return [f"{fmt(r.get('retained_topics'))} × {fmt(r.get('clients'))}",
+            fmt(r.get("replay_drain_s"), 2),
+            f"{fmt(r.get('replay_client_done_p50_s'), 2)} / {fmt(r.get('replay_client_done_p99_s'), 2)}",
+            fmt(r.get("replay_frames_per_s")),
+            f"{r.get('replay_clients_done')} / {r['clients']}",
+            " / ".join(fmt(ms(r.get(k)), 2) for k in
+                       ("live_latency_p50_us", "live_latency_p99_us", "live_latency_p999_us")),
+            fmt(r.get("live_lost")),
+            fmt(r.get("bridge_cpu_s"), 2),
+            fmt(r.get("bridge_cpu_us_per_frame"), 2),
+            f"{fmt(mib(r.get('bridge_rss_before_kib')))} → {fmt(mib(r.get('bridge_rss_peak_kib')))}",
+            fmt(r.get("generator_cpu_s"), 2)]
+
+
 def table(results):
     out = []
     verdicts = []
@@ -230,28 +256,8 @@ def table(results):
                    "clients done | live p50 / p99 / p99.9 ms | live lost | CPU s | CPU µs/frame | "
                    "RSS before → peak MiB | generator CPU s |")
         out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-        for r in sorted(replays, key=lambda r: (r.get("retained_topics", 0) * r.get("clients", 0),
-                                                 PEERS.index(r["peer"]) if r.get("peer") in PEERS else 99)):
-            cells = [r.get("label", "–"), r.get("peer", "–"),
-                     f"{fmt(r.get('retained_topics'))} × {fmt(r.get('clients'))}"]
-            if "replay_frames" in r:
-                cells += [
-                    fmt(r.get("replay_drain_s"), 2),
-                    f"{fmt(r.get('replay_client_done_p50_s'), 2)} / {fmt(r.get('replay_client_done_p99_s'), 2)}",
-                    fmt(r.get("replay_frames_per_s")),
-                    f"{r['replay_clients_done']} / {r['clients']}",
-                    " / ".join(fmt(ms(r.get(k)), 2) for k in
-                               ("live_latency_p50_us", "live_latency_p99_us", "live_latency_p999_us")),
-                    fmt(r.get("live_lost")),
-                    fmt(r.get("bridge_cpu_s"), 2),
-                    fmt(r.get("bridge_cpu_us_per_frame"), 2),
-                    f"{fmt(mib(r.get('bridge_rss_before_kib')))} → {fmt(mib(r.get('bridge_rss_peak_kib')))}",
-                    fmt(r.get("generator_cpu_s"), 2)]
-            else:
-                cells += ["–"] * 10
-            if not r.get("ok"):
-                cells[3] += f" (failed: {r.get('error')})"
-            out.append("| " + " | ".join(cells) + " |")
+        reconnect_rows(out, replays, lambda r: r.get("retained_topics", 0) * r.get("clients", 0),
+                       "replay_frames", replay_cells, 10)
 
     out.append("\n### Other scenarios (mqtt-ws-bridge)\n")
     out.append("| run | clients | msg/s | deliveries/s | lost | p50 ms | p99 ms | CPU µs/delivery |")

@@ -14,6 +14,7 @@
 #include "proc_stats.hpp"
 #include "rate_publisher.hpp"
 #include "replay_scenario.hpp"
+#include "scenario_common.hpp"
 
 namespace mwb::bench {
 namespace {
@@ -32,15 +33,6 @@ void raise_fd_limit(std::size_t clients) {
     setrlimit(RLIMIT_NOFILE, &limit);
 }
 
-void add_latency(JsonLine& line, const LatencyHistogram& histogram) {
-    const auto us = [](std::uint64_t ns) { return static_cast<double>(ns) / 1000.0; };
-    line.add("latency_p50_us", us(histogram.percentile(0.50)), 1)
-        .add("latency_p90_us", us(histogram.percentile(0.90)), 1)
-        .add("latency_p99_us", us(histogram.percentile(0.99)), 1)
-        .add("latency_p999_us", us(histogram.percentile(0.999)), 1)
-        .add("latency_max_us", us(histogram.max()), 1);
-}
-
 double read_loadavg_1m() {
     double load = 0.0 / 0.0;
     if (FILE* file = std::fopen("/proc/loadavg", "r")) {
@@ -48,10 +40,6 @@ double read_loadavg_1m() {
         std::fclose(file);
     }
     return load;
-}
-
-double per(double numerator, double denominator) {
-    return denominator > 0 ? numerator / denominator : 0.0 / 0.0;
 }
 
 int run(const BenchOptions& options) {
@@ -85,11 +73,7 @@ int run(const BenchOptions& options) {
     ClientFleet fleet(options, window);
     const ProcSample bridge_before_connect = sample_processes(options.bridge_pids);
     const ConnectResult connected = fleet.connect_all();
-    line.add("clients_connected", static_cast<std::uint64_t>(connected.opened))
-        .add("connect_failures", static_cast<std::uint64_t>(connected.failed))
-        .add("connect_s", connected.seconds)
-        .add("connects_per_s", per(static_cast<double>(connected.opened), connected.seconds), 0);
-    if (!connected.first_error.empty()) line.add("connect_error", connected.first_error);
+    add_connected(line, connected);
 
     if (connected.opened == 0) return finish(false, "no client connected");
 
@@ -181,7 +165,7 @@ int run(const BenchOptions& options) {
         .add("reordered", counts.reordered)
         .add("unparsed_frames", fleet.unparsed_frames())
         .add("closed_by_peer", fleet.closed_by_peer());
-    add_latency(line, fleet.histogram());
+    add_latency(line, "latency", fleet.histogram());
     line.add("bridge_cpu_s", bridge_cpu)
         .add("bridge_cpu_us_per_delivery", per(bridge_cpu * 1e6, static_cast<double>(deliveries)),
              2)
