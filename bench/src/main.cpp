@@ -13,6 +13,7 @@
 #include "mono_clock.hpp"
 #include "proc_stats.hpp"
 #include "rate_publisher.hpp"
+#include "recovery_scenario.hpp"
 #include "replay_scenario.hpp"
 #include "scenario_common.hpp"
 
@@ -43,10 +44,11 @@ double read_loadavg_1m() {
 }
 
 int run(const BenchOptions& options) {
-    // Replay also opens its live clients and one probe per bridge.
-    raise_fd_limit(options.scenario == Scenario::Replay
-                       ? options.clients + options.live_clients + options.urls.size()
-                       : options.clients);
+    // Replay and recovery also open their live clients and one probe per bridge.
+    const bool with_live =
+        options.scenario == Scenario::Replay || options.scenario == Scenario::Recovery;
+    raise_fd_limit(with_live ? options.clients + options.live_clients + options.urls.size()
+                             : options.clients);
     JsonLine line;
     line.add("tool", "mwb-bench")
         .add("label", options.label)
@@ -66,6 +68,10 @@ int run(const BenchOptions& options) {
     };
     if (options.scenario == Scenario::Replay) {
         const ScenarioOutcome outcome = run_replay(options, line);
+        return finish(outcome.ok, outcome.error);
+    }
+    if (options.scenario == Scenario::Recovery) {
+        const ScenarioOutcome outcome = run_recovery(options, line);
         return finish(outcome.ok, outcome.error);
     }
 
