@@ -121,15 +121,11 @@ ScenarioOutcome recover_all(const BenchOptions& options, const RecoveryTopics& t
         check.record(client, frame, now_ns);
     });
     UsageWindow usage(options);
-    usage.begin();
-    live.open_window();
-    const std::uint64_t start = mono_now_ns();
-    check.start(start);
-    const FleetRun run = connect_and_read(fleet, start, options.replay_timeout_s,
-                                          [&] { return check.all_settled(); });
-    usage.end();
-    live.finish();
-    const LiveResult live_result = live.result();
+    const ReconnectRun measured = measure_reconnect(
+        options, fleet, live, usage, [&](std::uint64_t start) { check.start(start); },
+        [&] { return check.all_settled(); });
+    const FleetRun& run = measured.fleet;
+    const LiveResult& live_result = measured.live;
 
     add_connected(line, run.connected);
     const double window_s = seconds_between(run.start_ns, run.end_ns);

@@ -29,15 +29,11 @@ ScenarioOutcome probe_and_replay(const BenchOptions& options, std::uint64_t publ
     ReplayProgress progress(options.clients, options.retained_topics, published_from_ns);
     fleet.count_replay(progress);
     UsageWindow usage(options);
-    usage.begin();
-    live.open_window();
-    const std::uint64_t start = mono_now_ns();
-    progress.start(start);
-    const FleetRun run = connect_and_read(fleet, start, options.replay_timeout_s,
-                                          [&] { return progress.all_done(); });
-    usage.end();
-    live.finish();
-    const LiveResult live_result = live.result();
+    const ReconnectRun measured = measure_reconnect(
+        options, fleet, live, usage, [&](std::uint64_t start) { progress.start(start); },
+        [&] { return progress.all_done(); });
+    const FleetRun& run = measured.fleet;
+    const LiveResult& live_result = measured.live;
 
     const ConnectResult& connected = run.connected;
     add_connected(line, connected);

@@ -205,4 +205,21 @@ void UsageWindow::add_to(JsonLine& line, double frames, const LiveResult& live) 
         .add("publisher_late_s", live.publisher_late_s);
 }
 
+ReconnectRun measure_reconnect(const BenchOptions& options, ClientFleet& fleet, LiveLoad& live,
+                               UsageWindow& usage,
+                               const std::function<void(std::uint64_t)>& started,
+                               const std::function<bool()>& done) {
+    ReconnectRun result;
+    usage.begin();
+    live.open_window();
+    const std::uint64_t start = mono_now_ns();
+    started(start);
+    result.fleet = connect_and_read(fleet, start, options.replay_timeout_s, done);
+    // The usage window closes first: the live clients' drain is not the reconnect's cost.
+    usage.end();
+    live.finish();
+    result.live = live.result();
+    return result;
+}
+
 }  // namespace mwb::bench

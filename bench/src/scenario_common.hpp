@@ -94,4 +94,16 @@ class UsageWindow {
     double generator_start_ = 0, generator_cpu_ = 0;
 };
 
+// The measured phase of replay and recovery: with `usage` and the live window open,
+// connects every client of `fleet` at once (`started` is told the moment first) and reads
+// until `done()` or --replay-timeout; then closes both and gives what the live clients saw.
+struct ReconnectRun {
+    FleetRun fleet;
+    LiveResult live;
+};
+ReconnectRun measure_reconnect(const BenchOptions& options, ClientFleet& fleet, LiveLoad& live,
+                               UsageWindow& usage,
+                               const std::function<void(std::uint64_t)>& started,
+                               const std::function<bool()>& done);
+
 }  // namespace mwb::bench
