@@ -10,12 +10,15 @@
 #   mosquitto        Mosquitto alone (native MQTT subscribers: the broker's own fan-out)
 # Each target load runs on every peer in turn (fresh processes), so runs of one load are
 # close in time; then the capacity sweeps (bridge, Node-RED, Mosquitto), the bridge's other
-# scenarios, the idle runs, and the retained replay runs (bridge and bridge-before). Every
+# scenarios, the idle runs, the retained replay runs (bridge and bridge-before) and the
+# recovery runs (bridge only: bridge-before may predate --history). Every
 # run is one mwb-bench JSON line appended to OUT/results.jsonl; at the end bench/report.py
 # prints the tables with ratios. Loopback only; every run has a timeout.
 #
 #   bench/compare.sh [--build-dir DIR] [--out DIR] [--duration S] [--quick] [--skip-node-red]
-#                    [--baseline BINARY] [--floor BINARY]
+#                    [--baseline BINARY] [--floor BINARY] [--only replay|recovery]
+#
+# --only runs that part alone (each of its runs on a fresh bridge) and skips Node-RED.
 #
 # Installs what it needs: Debian packages through scripts/deps.sh (python3, gnuplot-nox),
 # Node-RED 5 and a Node.js 22 binary with npm into DIR/bench-peers (Node-RED 5 needs
@@ -31,6 +34,7 @@ QUICK=0
 SKIP_NODE_RED=0
 BASELINE=""
 FLOOR=""
+ONLY=""
 MQTT_PORT=${MWB_BENCH_MQTT_PORT:-18830}
 BRIDGE_PORT=${MWB_BENCH_BRIDGE_PORT:-18080}
 NODE_RED_PORT=${MWB_BENCH_NODE_RED_PORT:-18800}
@@ -44,11 +48,17 @@ while (($#)); do
     --skip-node-red) SKIP_NODE_RED=1 ;;
     --baseline) BASELINE=$(realpath -m "$2"); shift ;;
     --floor) FLOOR=$(realpath -m "$2"); shift ;;
-    -h|--help) sed -n '2,23p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --only) ONLY=$2; shift ;;
+    -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "compare.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
 done
+case $ONLY in
+  "") ;;
+  replay|recovery) SKIP_NODE_RED=1 ;;
+  *) echo "compare.sh: --only: replay or recovery, not: $ONLY" >&2; exit 2 ;;
+esac
 for binary in "$BASELINE" "$FLOOR"; do
   if [[ -n $binary && ! -x $binary ]]; then
     echo "compare.sh: not an executable file: $binary" >&2; exit 2
@@ -161,6 +171,9 @@ if ((QUICK)); then SWEEP_100=(1000 2000); SWEEP_1000=(100 200); fi
 # Retained replay: "TOPICS CLIENTS LABEL REPLAY-TIMEOUT-S", a small one that finishes
 # quickly, then the full one. 100 live clients at 100 msg/s measure latency meanwhile.
 REPLAY_RUNS=("10000 100 replay-small 60" "100000 1000 replay 240")
+# Recovery: "CLIENTS LABEL REPLAY-TIMEOUT-S", small then full; each client has 4 topics and
+# misses 100 messages over them, 100 live clients at 100 msg/s measure latency meanwhile.
+RECOVERY_RUNS=("100 recovery-small 60" "1000 recovery 240")
 
 # Each target load on every peer in turn, a fresh process per run: runs of one load are
 # minutes apart at most, so a change in the machine's load shows in all peers alike.
@@ -244,6 +257,24 @@ run_replays() {
   done
 }
 
+# Recovery on a fresh bridge keeping 100 messages per topic, its --history-memory well above
+# what the 104,000 kept messages take (so none is evicted and the default bound is not what
+# is measured). The bridge only: --baseline builds may predate --history.
+run_recoveries() {
+  local recovery clients label replay_timeout prefix
+  for recovery in "${RECOVERY_RUNS[@]}"; do
+    read -r clients label replay_timeout <<< "$recovery"
+    prefix="bench/$label"
+    start_peer bridge --history 100 --history-memory 256MiB
+    RUN_TIMEOUT=$((3 * replay_timeout + 60)) run bridge "$label" --scenario recovery \
+      --clients "$clients" --recovery-topics 4 --recovery-messages 100 --live-clients 100 \
+      --rate 100 --payload-size 100 --topic-prefix "$prefix" --replay-timeout "$replay_timeout" \
+      --url "ws://127.0.0.1:$BRIDGE_PORT/ws" \
+      --live-url "ws://127.0.0.1:$BRIDGE_PORT/ws/$prefix/live/%23" --bridge-pid "$PEER_PID"
+    stop_peer bridge
+  done
+}
+
 # True when the last run lost messages or failed: no point loading harder. (A p99 over
 # 50 ms does not stop the sweep: on a shared machine it can be other work's doing.)
 last_run_failed() {
@@ -267,10 +298,18 @@ main() {
   if ((!SKIP_NODE_RED)); then PEER_ORDER+=(node-red); fi
   PEER_ORDER+=(mosquitto)
 
-  log "1/5 target loads: ${PEER_ORDER[*]}"
+  if [[ -n $ONLY ]]; then
+    log "only: $ONLY"
+    if [[ $ONLY == replay ]]; then run_replays; else run_recoveries; fi
+    python3 "$ROOT/bench/report.py" --table "$RESULTS" | tee "$OUT/table.md"
+    log "results: $RESULTS"
+    return
+  fi
+
+  log "1/6 target loads: ${PEER_ORDER[*]}"
   run_target_loads
 
-  log "2/5 mqtt-ws-bridge: capacity sweeps and other scenarios"
+  log "2/6 mqtt-ws-bridge: capacity sweeps and other scenarios"
   start_peer bridge
   run_sweeps bridge
   run_bridge_scenarios
@@ -286,13 +325,16 @@ main() {
   start_peer mosquitto
   run_sweeps mosquitto
 
-  log "3/5 idle connections"
+  log "3/6 idle connections"
   run_idle
 
-  log "4/5 retained replay"
+  log "4/6 retained replay"
   run_replays
 
-  log "5/5 report"
+  log "5/6 recovery"
+  run_recoveries
+
+  log "6/6 report"
   python3 "$ROOT/bench/report.py" --table "$RESULTS" | tee "$OUT/table.md"
   log "results: $RESULTS"
 }

@@ -61,6 +61,16 @@ def one(r):
                 f"RSS {fmt(mib(r.get('bridge_rss_before_kib')))} -> peak "
                 f"{fmt(mib(r.get('bridge_rss_peak_kib')))} MiB")
         return line if r.get("ok") else f"{line} FAILED: {r.get('error')}"
+    if r["scenario"] == "recovery":
+        line = (f"  {r.get('peer')} recovery {r['clients']} clients x {r.get('recovery_messages')} messages: "
+                f"drained in {fmt(r.get('recovery_drain_s'), 2)} s, "
+                f"recovered {fmt(r.get('recovered_true'))} / not {fmt(r.get('recovered_false'))}, "
+                f"{fmt(r.get('recovery_frames_per_s'))} frames/s, "
+                f"live p99 {fmt(ms(r.get('live_latency_p99_us')), 2)} ms lost {fmt(r.get('live_lost'))}, "
+                f"{fmt(r.get('history_bytes_per_message'))} B/message kept (RSS), "
+                f"RSS {fmt(mib(r.get('bridge_rss_before_kib')))} -> peak "
+                f"{fmt(mib(r.get('bridge_rss_peak_kib')))} MiB")
+        return line if r.get("ok") else f"{line} FAILED: {r.get('error')}"
     if r["scenario"] == "idle":
         return (f"  {r.get('peer')} idle {r['clients_connected']} conns: "
                 f"{fmt(r.get('bridge_rss_per_conn_bytes'))} B/conn, {fmt(r['connects_per_s'])} conn/s")
@@ -108,6 +118,51 @@ def capacity(results, peer, clients, refuse=failed):
             if best is None or r["deliveries_per_s"] > best["deliveries_per_s"]:
                 best = r
     return best
+
+
+def reconnect_table(out, title, columns, runs, size, measured_key, cells_of):
+    """A table of reconnecting clients (replay, recovery), when there are runs: smallest run
+    first, then by peer; a failed run says why in its first measured cell. `cells_of` gives
+    every cell after run and peer."""
+    if not runs:
+        return
+    out.append(f"\n### {title}\n")
+    out.append("| " + " | ".join(["run", "peer"] + columns) + " |")
+    out.append("|" + "---|" * (len(columns) + 2))
+    for r in sorted(runs, key=lambda r: (size(r), PEERS.index(r["peer"]) if r.get("peer") in PEERS else 99)):
+        cells = [r.get("label", "–"), r.get("peer", "–")] + cells_of(r)[:1]
+        cells += cells_of(r)[1:] if measured_key in r else ["–"] * (len(columns) - 1)
+        if not r.get("ok"):
+            cells[3] += f" (failed: {r.get('error')})"
+        out.append("| " + " | ".join(cells) + " |")
+
+
+def replay_cells(r):
+    return [f"{fmt(r.get('retained_topics'))} × {fmt(r.get('clients'))}",
+            fmt(r.get("replay_drain_s"), 2),
+            f"{fmt(r.get('replay_client_done_p50_s'), 2)} / {fmt(r.get('replay_client_done_p99_s'), 2)}",
+            fmt(r.get("replay_frames_per_s")),
+            f"{r.get('replay_clients_done')} / {r['clients']}",
+            " / ".join(fmt(ms(r.get(k)), 2) for k in
+                       ("live_latency_p50_us", "live_latency_p99_us", "live_latency_p999_us")),
+            fmt(r.get("live_lost")),
+            fmt(r.get("bridge_cpu_s"), 2),
+            fmt(r.get("bridge_cpu_us_per_frame"), 2),
+            f"{fmt(mib(r.get('bridge_rss_before_kib')))} → {fmt(mib(r.get('bridge_rss_peak_kib')))}",
+            fmt(r.get("generator_cpu_s"), 2)]
+
+
+def recovery_cells(r):
+    return [f"{fmt(r.get('clients'))} × {fmt(r.get('recovery_messages'))}",
+            fmt(r.get("recovery_drain_s"), 2),
+            f"{fmt(r.get('recovery_client_done_p50_s'), 2)} / {fmt(r.get('recovery_client_done_p99_s'), 2)}",
+            f"{fmt(r.get('recovered_true'))} / {fmt(r.get('recovered_false'))}",
+            fmt(r.get("recovery_frames_per_s")),
+            fmt(ms(r.get("live_latency_p99_us")), 2),
+            fmt(r.get("live_lost")),
+            f"{fmt(mib(r.get('bridge_rss_before_kib')))} → {fmt(mib(r.get('bridge_rss_peak_kib')))}",
+            f"{fmt(r.get('history_bytes_per_message'), 0)} / "
+            f"{fmt(r.get('history_accounted_bytes_per_message'), 0)}"]
 
 
 def table(results):
@@ -223,35 +278,20 @@ def table(results):
         if shares:
             out.append("\nRSS per idle connection, bridge " + ", ".join(shares) + ".")
 
-    replays = [r for r in results if r.get("scenario") == "replay"]
-    if replays:
-        out.append("\n### Retained replay (N clients reconnect at once; live clients meanwhile)\n")
-        out.append("| run | peer | topics × clients | drained s | client done p50 / p99 s | frames/s | "
-                   "clients done | live p50 / p99 / p99.9 ms | live lost | CPU s | CPU µs/frame | "
-                   "RSS before → peak MiB | generator CPU s |")
-        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-        for r in sorted(replays, key=lambda r: (r.get("retained_topics", 0) * r.get("clients", 0),
-                                                 PEERS.index(r["peer"]) if r.get("peer") in PEERS else 99)):
-            cells = [r.get("label", "–"), r.get("peer", "–"),
-                     f"{fmt(r.get('retained_topics'))} × {fmt(r.get('clients'))}"]
-            if "replay_frames" in r:
-                cells += [
-                    fmt(r.get("replay_drain_s"), 2),
-                    f"{fmt(r.get('replay_client_done_p50_s'), 2)} / {fmt(r.get('replay_client_done_p99_s'), 2)}",
-                    fmt(r.get("replay_frames_per_s")),
-                    f"{r['replay_clients_done']} / {r['clients']}",
-                    " / ".join(fmt(ms(r.get(k)), 2) for k in
-                               ("live_latency_p50_us", "live_latency_p99_us", "live_latency_p999_us")),
-                    fmt(r.get("live_lost")),
-                    fmt(r.get("bridge_cpu_s"), 2),
-                    fmt(r.get("bridge_cpu_us_per_frame"), 2),
-                    f"{fmt(mib(r.get('bridge_rss_before_kib')))} → {fmt(mib(r.get('bridge_rss_peak_kib')))}",
-                    fmt(r.get("generator_cpu_s"), 2)]
-            else:
-                cells += ["–"] * 10
-            if not r.get("ok"):
-                cells[3] += f" (failed: {r.get('error')})"
-            out.append("| " + " | ".join(cells) + " |")
+    reconnect_table(
+        out, "Retained replay (N clients reconnect at once; live clients meanwhile)",
+        ["topics × clients", "drained s", "client done p50 / p99 s", "frames/s", "clients done",
+         "live p50 / p99 / p99.9 ms", "live lost", "CPU s", "CPU µs/frame", "RSS before → peak MiB",
+         "generator CPU s"],
+        [r for r in results if r.get("scenario") == "replay"],
+        lambda r: r.get("retained_topics", 0) * r.get("clients", 0), "replay_frames", replay_cells)
+    reconnect_table(
+        out, "Recovery (N clients reconnect at once with their positions)",
+        ["clients × messages each", "drained s", "client done p50 / p99 s", "recovered true / false",
+         "frames/s", "live p99 ms", "live lost", "RSS before → peak MiB",
+         "bytes per kept message (RSS / accounted)"],
+        [r for r in results if r.get("scenario") == "recovery"],
+        lambda r: r.get("clients", 0) * r.get("recovery_messages", 0), "recovery_frames", recovery_cells)
 
     out.append("\n### Other scenarios (mqtt-ws-bridge)\n")
     out.append("| run | clients | msg/s | deliveries/s | lost | p50 ms | p99 ms | CPU µs/delivery |")

@@ -22,6 +22,8 @@ const char* scenario_name(Scenario scenario) {
             return "idle";
         case Scenario::Replay:
             return "replay";
+        case Scenario::Recovery:
+            return "recovery";
     }
     return "?";
 }
@@ -110,9 +112,10 @@ std::variant<BenchOptions, ParseExit> parse_bench_options(int argc, const char* 
     const std::map<std::string, Scenario> scenarios{
         {"fanout", Scenario::Fanout},     {"selective", Scenario::Selective},
         {"targeted", Scenario::Targeted}, {"roundtrip", Scenario::Roundtrip},
-        {"idle", Scenario::Idle},         {"replay", Scenario::Replay}};
+        {"idle", Scenario::Idle},         {"replay", Scenario::Replay},
+        {"recovery", Scenario::Recovery}};
     app.add_option("--scenario", options.scenario,
-                   "fanout|selective|targeted|roundtrip|idle|replay")
+                   "fanout|selective|targeted|roundtrip|idle|replay|recovery")
         ->transform(CLI::CheckedTransformer(scenarios, CLI::ignore_case));
     std::vector<std::string> urls;
     app.add_option("--url", urls,
@@ -127,7 +130,8 @@ std::variant<BenchOptions, ParseExit> parse_bench_options(int argc, const char* 
         ->check(CLI::IsMember({3, 5}))
         ->capture_default_str();
     app.add_option("--clients", options.clients,
-                   "connections (replay: the clients replaying, default 1000)")
+                   "connections (replay: the clients replaying; recovery: the clients "
+                   "recovering; default 1000 for both)")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
         ->capture_default_str();
     app.add_option("--rate", options.rate, "messages per second (published; sent in roundtrip)")
@@ -176,16 +180,26 @@ std::variant<BenchOptions, ParseExit> parse_bench_options(int argc, const char* 
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10000000}))
         ->capture_default_str();
     app.add_option("--live-clients", options.live_clients,
-                   "replay: clients measuring live latency during the replay")
+                   "replay, recovery: clients measuring live latency during the replay")
         ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
         ->capture_default_str();
     std::vector<std::string> live_urls;
     app.add_option("--live-url", live_urls,
-                   "replay: WebSocket URL of the live clients, repeatable. Default "
+                   "replay, recovery: WebSocket URL of the live clients, repeatable. Default "
                    "ws://127.0.0.1:8080/ws/<prefix>/live/%23");
     app.add_option("--replay-timeout", options.replay_timeout_s,
-                   "replay: longest wait, seconds, for the probe and for every client's replay")
+                   "replay, recovery: longest wait, seconds, for each probe, for the positions "
+                   "and for every client's replay")
         ->check(CLI::Range(0.1, 3600.0))
+        ->capture_default_str();
+    app.add_option("--recovery-topics", options.recovery_topics,
+                   "recovery: topics of each client's own, <prefix>/rec/<i>/<j>")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{10000}))
+        ->capture_default_str();
+    app.add_option("--recovery-messages", options.recovery_messages,
+                   "recovery: messages each client misses while away and recovers, spread "
+                   "evenly over its topics (a multiple of --recovery-topics)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000}))
         ->capture_default_str();
 
     try {
@@ -198,8 +212,17 @@ std::variant<BenchOptions, ParseExit> parse_bench_options(int argc, const char* 
         return ParseExit{2, std::string("mwb-bench: ") + error.what() + "\n"};
     }
 
-    // Replay's own default: a thousand clients reconnecting at once (--clients' help says so).
-    if (options.scenario == Scenario::Replay && app.count("--clients") == 0) options.clients = 1000;
+    // Replay's and recovery's own default: a thousand clients reconnecting at once
+    // (--clients' help says so).
+    const bool reconnecting =
+        options.scenario == Scenario::Replay || options.scenario == Scenario::Recovery;
+    if (reconnecting && app.count("--clients") == 0) options.clients = 1000;
+    if (options.scenario == Scenario::Recovery &&
+        options.recovery_messages % options.recovery_topics != 0) {
+        return ParseExit{2,
+                         "mwb-bench: --recovery-messages must be a multiple of "
+                         "--recovery-topics\n"};
+    }
     if (urls.empty()) urls.push_back(default_url(options.scenario, options.topic_prefix));
     if (auto error = parse_ws_urls(urls, "--url", options.urls)) return *error;
     if (live_urls.empty()) {

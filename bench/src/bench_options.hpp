@@ -10,7 +10,7 @@
 
 namespace mwb::bench {
 
-enum class Scenario { Fanout, Selective, Targeted, Roundtrip, Idle, Replay };
+enum class Scenario { Fanout, Selective, Targeted, Roundtrip, Idle, Replay, Recovery };
 
 const char* scenario_name(Scenario scenario);
 
@@ -57,6 +57,10 @@ struct BenchOptions {
     std::size_t live_clients = 100;
     std::vector<Endpoint> live_urls;
     double replay_timeout_s = 120;  // longest wait for a probe or for the whole replay
+    // recovery: --clients protocol clients, each with recovery_topics topics of its own,
+    // come back after recovery_messages were published to them (spread evenly).
+    std::size_t recovery_topics = 4;
+    std::uint64_t recovery_messages = 100;
 };
 
 // Parses argv; on --help the variant holds the help text and exit code 0, on a bad value

@@ -169,7 +169,7 @@ void ClientFleet::on_writable_connect(std::size_t index) {
     } else {
         const Endpoint& target = options_.urls[index % options_.urls.size()];
         request = ws_upgrade_request(target.host + ":" + std::to_string(target.port),
-                                     client_path(target.path, index));
+                                     client_path(target.path, index), subprotocol_);
     }
     // A fresh socket's send buffer takes a request this small whole.
     if (send(client.fd, request.data(), request.size(), MSG_NOSIGNAL) !=
@@ -225,6 +225,16 @@ std::size_t ClientFleet::consume_ws(std::size_t index, std::string_view data,
         client.session_id = response.session_id;
         mark_open(index);
         offset = response.consumed;
+        if (first_request_) {
+            std::string frame;
+            append_masked_frame(frame, WsOpcode::Text, first_request_(index), mask_for(index + 1));
+            // Like the upgrade request: a fresh socket's send buffer takes it whole.
+            if (send(client.fd, frame.data(), frame.size(), MSG_NOSIGNAL) !=
+                static_cast<ssize_t>(frame.size())) {
+                fail(index, "the first request could not be sent");
+                return 0;
+            }
+        }
     }
     while (offset < data.size()) {
         const FrameView frame = parse_server_frame(data.substr(offset));
@@ -288,8 +298,8 @@ std::size_t ClientFleet::consume_mqtt(std::size_t index, std::string_view data,
 
 void ClientFleet::on_payload(std::size_t index, std::string_view payload, std::uint64_t now_ns) {
     ++frames_received_;
-    if (replay_ != nullptr) {
-        replay_->record(index, payload, now_ns);
+    if (sink_) {
+        sink_(index, payload, now_ns);
         return;
     }
     Client& client = clients_[index];

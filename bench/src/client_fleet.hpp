@@ -3,7 +3,8 @@
 // One read per readable event takes every frame queued, so the cost per message is a
 // frame header parse, a stamp decode and a histogram bump. In roundtrip mode the loop is
 // also the sender: each message leaves from the next client in turn. In replay mode every
-// frame goes to a ReplayProgress instead of the latency and delivery counts.
+// frame goes to a ReplayProgress (in recovery mode, to a frame sink) instead of the latency
+// and delivery counts; in recovery mode the clients also speak the bridge's protocol.
 #pragma once
 
 #include <cstdint>
@@ -47,7 +48,21 @@ class ClientFleet {
     void enable_sending() { sending_ = true; }
     // Replay: before connect_all(), hands every frame to `progress` (client i is index i);
     // the MeasureWindow is then unused.
-    void count_replay(ReplayProgress& progress) { replay_ = &progress; }
+    void count_replay(ReplayProgress& progress) {
+        sink_ = [&progress](std::size_t index, std::string_view payload, std::uint64_t now_ns) {
+            progress.record(index, payload, now_ns);
+        };
+    }
+    // Before connect_all(): every frame goes to `sink` (client i is index i).
+    using FrameSink = std::function<void(std::size_t, std::string_view, std::uint64_t)>;
+    void count_frames(FrameSink sink) { sink_ = std::move(sink); }
+    // Before connect_all(): the clients ask for `subprotocol`, and client i sends the text
+    // frame `first_request(i)` as soon as its handshake is answered.
+    void speak_protocol(std::string subprotocol,
+                        std::function<std::string(std::size_t)> first_request) {
+        subprotocol_ = std::move(subprotocol);
+        first_request_ = std::move(first_request);
+    }
 
     const TallyCounts& counts() const { return counts_; }
     const LatencyHistogram& histogram() const { return histogram_; }
@@ -98,7 +113,9 @@ class ClientFleet {
     std::uint64_t frames_received_ = 0;
     std::uint64_t unparsed_ = 0;
     std::uint64_t closed_by_peer_ = 0;
-    ReplayProgress* replay_ = nullptr;
+    FrameSink sink_;
+    std::string subprotocol_;
+    std::function<std::string(std::size_t)> first_request_;
 
     bool sending_ = false;
     std::uint64_t send_sequence_ = 0;

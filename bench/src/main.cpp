@@ -13,7 +13,9 @@
 #include "mono_clock.hpp"
 #include "proc_stats.hpp"
 #include "rate_publisher.hpp"
+#include "recovery_scenario.hpp"
 #include "replay_scenario.hpp"
+#include "scenario_common.hpp"
 
 namespace mwb::bench {
 namespace {
@@ -32,15 +34,6 @@ void raise_fd_limit(std::size_t clients) {
     setrlimit(RLIMIT_NOFILE, &limit);
 }
 
-void add_latency(JsonLine& line, const LatencyHistogram& histogram) {
-    const auto us = [](std::uint64_t ns) { return static_cast<double>(ns) / 1000.0; };
-    line.add("latency_p50_us", us(histogram.percentile(0.50)), 1)
-        .add("latency_p90_us", us(histogram.percentile(0.90)), 1)
-        .add("latency_p99_us", us(histogram.percentile(0.99)), 1)
-        .add("latency_p999_us", us(histogram.percentile(0.999)), 1)
-        .add("latency_max_us", us(histogram.max()), 1);
-}
-
 double read_loadavg_1m() {
     double load = 0.0 / 0.0;
     if (FILE* file = std::fopen("/proc/loadavg", "r")) {
@@ -50,15 +43,12 @@ double read_loadavg_1m() {
     return load;
 }
 
-double per(double numerator, double denominator) {
-    return denominator > 0 ? numerator / denominator : 0.0 / 0.0;
-}
-
 int run(const BenchOptions& options) {
-    // Replay also opens its live clients and one probe per bridge.
-    raise_fd_limit(options.scenario == Scenario::Replay
-                       ? options.clients + options.live_clients + options.urls.size()
-                       : options.clients);
+    // Replay and recovery also open their live clients and one probe per bridge.
+    const bool with_live =
+        options.scenario == Scenario::Replay || options.scenario == Scenario::Recovery;
+    raise_fd_limit(with_live ? options.clients + options.live_clients + options.urls.size()
+                             : options.clients);
     JsonLine line;
     line.add("tool", "mwb-bench")
         .add("label", options.label)
@@ -80,16 +70,16 @@ int run(const BenchOptions& options) {
         const ScenarioOutcome outcome = run_replay(options, line);
         return finish(outcome.ok, outcome.error);
     }
+    if (options.scenario == Scenario::Recovery) {
+        const ScenarioOutcome outcome = run_recovery(options, line);
+        return finish(outcome.ok, outcome.error);
+    }
 
     MeasureWindow window;
     ClientFleet fleet(options, window);
     const ProcSample bridge_before_connect = sample_processes(options.bridge_pids);
     const ConnectResult connected = fleet.connect_all();
-    line.add("clients_connected", static_cast<std::uint64_t>(connected.opened))
-        .add("connect_failures", static_cast<std::uint64_t>(connected.failed))
-        .add("connect_s", connected.seconds)
-        .add("connects_per_s", per(static_cast<double>(connected.opened), connected.seconds), 0);
-    if (!connected.first_error.empty()) line.add("connect_error", connected.first_error);
+    add_connected(line, connected);
 
     if (connected.opened == 0) return finish(false, "no client connected");
 
@@ -181,7 +171,7 @@ int run(const BenchOptions& options) {
         .add("reordered", counts.reordered)
         .add("unparsed_frames", fleet.unparsed_frames())
         .add("closed_by_peer", fleet.closed_by_peer());
-    add_latency(line, fleet.histogram());
+    add_latency(line, "latency", fleet.histogram());
     line.add("bridge_cpu_s", bridge_cpu)
         .add("bridge_cpu_us_per_delivery", per(bridge_cpu * 1e6, static_cast<double>(deliveries)),
              2)

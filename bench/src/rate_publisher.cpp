@@ -65,6 +65,7 @@ void RatePublisher::append_message(std::string& out, std::uint64_t sequence, std
             break;
         }
         case Scenario::Replay:
+        case Scenario::Recovery:
             append_mqtt_publish(out, prefix + "/live/" + std::to_string(sequence % kLiveTopics),
                                 payload_, MqttVersion::V5);
             break;

@@ -39,14 +39,19 @@ void ReplayProgress::record(std::size_t client, std::string_view payload, std::u
 }
 
 std::vector<std::optional<double>> ReplayProgress::completion_s() const {
+    return seconds_since(start_ns_, done_ns_);
+}
+
+std::vector<std::optional<double>> seconds_since(std::uint64_t start_ns,
+                                                 const std::vector<std::uint64_t>& done_ns) {
     std::vector<std::optional<double>> seconds;
-    seconds.reserve(done_ns_.size());
-    for (const std::uint64_t done : done_ns_) {
+    seconds.reserve(done_ns.size());
+    for (const std::uint64_t done : done_ns) {
         if (done == 0) {
             seconds.emplace_back();
         } else {
-            seconds.emplace_back(done > start_ns_ ? static_cast<double>(done - start_ns_) * 1e-9
-                                                  : 0.0);
+            seconds.emplace_back(done > start_ns ? static_cast<double>(done - start_ns) * 1e-9
+                                                 : 0.0);
         }
     }
     return seconds;

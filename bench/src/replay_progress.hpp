@@ -51,6 +51,10 @@ class ReplayProgress {
     std::uint64_t foreign_ = 0;
 };
 
+// Seconds from `start_ns` to each time in `done_ns`, where 0 stands for "not done" (nullopt).
+std::vector<std::optional<double>> seconds_since(std::uint64_t start_ns,
+                                                 const std::vector<std::uint64_t>& done_ns);
+
 // The nearest-rank percentile (0 < fraction <= 1) of `values`, where nullopt stands for
 // "never" and sorts above every number: nullopt when the rank falls on one, or when
 // `values` is empty.

@@ -1,7 +1,7 @@
 // Replay's retained state on the broker: R retained messages (QoS 0) on
 // <prefix>/retained/<i>, stamped with their publish time and i, from one raw MQTT
-// connection. The caller paces publish_next() (see replay_scenario.cpp: Mosquitto drops
-// QoS 0 messages for a subscriber that falls too far behind). clear() deletes them again
+// connection. paced_probe() paces publish_next() (Mosquitto drops QoS 0 messages for a
+// subscriber that falls too far behind). clear() deletes them again
 // with empty retained payloads, so the broker holds no retained state for the runs and
 // peers that come after.
 #pragma once
@@ -10,21 +10,21 @@
 #include <string>
 
 #include "bench_options.hpp"
+#include "scenario_common.hpp"
 
 namespace mwb::bench {
 
-class RetainedPreload {
+class RetainedPreload : public PacedSource {
   public:
     explicit RetainedPreload(const BenchOptions& options);
-    ~RetainedPreload();
+    ~RetainedPreload() override;
     RetainedPreload(const RetainedPreload&) = delete;
     RetainedPreload& operator=(const RetainedPreload&) = delete;
 
     bool connect(std::string& error);
-    // Publishes the next `count` messages (fewer at the end) in one write.
-    bool publish_next(std::uint64_t count, std::string& error);
-    std::uint64_t published() const { return published_; }
-    bool done() const { return published_ >= options_.retained_topics; }
+    bool publish_next(std::uint64_t count, std::string& error) override;
+    std::uint64_t published() const override { return published_; }
+    bool done() const override { return published_ >= options_.retained_topics; }
     // Deletes every topic, batch by batch; after each batch a PINGREQ, whose PINGRESP
     // proves the broker has handled it (it handles one connection's packets in order).
     bool clear(std::string& error);

@@ -4,7 +4,8 @@
 
 namespace mwb::bench {
 
-std::string ws_upgrade_request(std::string_view host_port, std::string_view path) {
+std::string ws_upgrade_request(std::string_view host_port, std::string_view path,
+                               std::string_view subprotocol) {
     std::string request = "GET ";
     request.append(path);
     request += " HTTP/1.1\r\nHost: ";
@@ -12,7 +13,13 @@ std::string ws_upgrade_request(std::string_view host_port, std::string_view path
     // A fixed key: the generator does not check the accept hash, so a random one buys nothing.
     request +=
         "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+    if (!subprotocol.empty()) {
+        request += "Sec-WebSocket-Protocol: ";
+        request.append(subprotocol);
+        request += "\r\n";
+    }
+    request += "\r\n";
     return request;
 }
 

@@ -10,7 +10,9 @@
 
 namespace mwb::bench {
 
-std::string ws_upgrade_request(std::string_view host_port, std::string_view path);
+// With a `subprotocol`, the request asks for it (Sec-WebSocket-Protocol).
+std::string ws_upgrade_request(std::string_view host_port, std::string_view path,
+                               std::string_view subprotocol = {});
 
 enum class HandshakeStatus { Incomplete, Accepted, Refused };
 struct HandshakeResponse {

@@ -67,6 +67,31 @@ TEST(BenchOptions, ReplayTakesItsLoadAndUrls) {
     EXPECT_DOUBLE_EQ(options.replay_timeout_s, 30);
 }
 
+TEST(BenchOptions, RecoveryDefaultsToAThousandProtocolClientsWithFourTopicsEach) {
+    const auto parsed = parse({"--scenario", "recovery", "--topic-prefix", "b"});
+    ASSERT_TRUE(std::holds_alternative<BenchOptions>(parsed));
+    const auto& options = std::get<BenchOptions>(parsed);
+    EXPECT_EQ(options.scenario, Scenario::Recovery);
+    EXPECT_EQ(options.clients, 1000u);
+    EXPECT_EQ(options.recovery_topics, 4u);
+    EXPECT_EQ(options.recovery_messages, 100u);
+    EXPECT_EQ(options.live_clients, 100u);
+    ASSERT_EQ(options.urls.size(), 1u);
+    EXPECT_EQ(options.urls[0].path, "/ws");
+    EXPECT_EQ(options.live_urls[0].path, "/ws/b/live/%23");
+}
+
+TEST(BenchOptions, RecoveryMessagesSpreadEvenlyOverTheTopics) {
+    const auto parsed = parse({"--scenario", "recovery", "--clients", "20", "--recovery-topics",
+                               "2", "--recovery-messages", "10"});
+    ASSERT_TRUE(std::holds_alternative<BenchOptions>(parsed));
+    EXPECT_EQ(std::get<BenchOptions>(parsed).recovery_messages, 10u);
+    const auto uneven =
+        parse({"--scenario", "recovery", "--recovery-topics", "3", "--recovery-messages", "10"});
+    ASSERT_TRUE(std::holds_alternative<ParseExit>(uneven));
+    EXPECT_EQ(std::get<ParseExit>(uneven).code, 2);
+}
+
 TEST(BenchOptions, RefusesNonLoopbackAndBadValuesWithExitCode2) {
     for (const auto& args :
          std::vector<std::vector<const char*>>{{"--url", "ws://192.168.1.1:8080/ws"},

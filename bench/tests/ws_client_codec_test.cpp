@@ -10,6 +10,13 @@ TEST(WsClientCodec, UpgradeRequestNamesPathAndHost) {
     EXPECT_EQ(request.rfind("GET /ws/a/%23 HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n", 0), 0u);
     EXPECT_NE(request.find("Upgrade: websocket\r\n"), std::string::npos);
     EXPECT_EQ(request.substr(request.size() - 4), "\r\n\r\n");
+    EXPECT_EQ(request.find("Sec-WebSocket-Protocol"), std::string::npos);
+}
+
+TEST(WsClientCodec, UpgradeRequestAsksForASubprotocol) {
+    const std::string request = ws_upgrade_request("127.0.0.1:8080", "/ws", "mqtt-ws-bridge.v1");
+    EXPECT_NE(request.find("\r\nSec-WebSocket-Protocol: mqtt-ws-bridge.v1\r\n"), std::string::npos);
+    EXPECT_EQ(request.substr(request.size() - 4), "\r\n\r\n");
 }
 
 TEST(WsClientCodec, AcceptedResponseWithSessionAndAFollowingFrame) {

@@ -67,5 +67,19 @@ TEST_F(BenchSmokeTest, ReplayRunGivesEveryClientEveryRetainedTopicOnce) {
     EXPECT_TRUE(result.HasMember("bridge_rss_peak_kib"));
 }
 
+TEST_F(BenchSmokeTest, RecoveryRunGivesEveryClientWhatItMissed) {
+    start({"--threads", "2", "--history", "100"});
+    const auto result =
+        run_bench({"--scenario", "recovery", "--clients", "20", "--recovery-topics", "2",
+                   "--recovery-messages", "10", "--live-clients", "5", "--rate", "50",
+                   "--replay-timeout", "60", "--url", bridge().ws_uri("/ws"), "--live-url",
+                   bridge().ws_uri("/ws/bench/live/%23")});
+    ASSERT_TRUE(result.IsObject());
+    EXPECT_TRUE(result["ok"].GetBool());
+    EXPECT_EQ(result["recovered_true"].GetUint64(), 20u);
+    EXPECT_EQ(result["recovery_frames"].GetUint64(), 20u * 10u);
+    EXPECT_TRUE(result.HasMember("history_bytes_per_message"));
+}
+
 }  // namespace
 }  // namespace mwb::it
