@@ -28,7 +28,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <list>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +38,7 @@
 #include <utility>
 #include <vector>
 
+#include "mqttws/kept_message_cost.hpp"
 #include "mqttws/topic_filter.hpp"
 
 namespace mqttws {
@@ -62,14 +65,9 @@ struct HistoryLimits {
     std::uint64_t max_bytes = 64ull << 20;
 };
 
-// What one stored message counts against the byte bound: its payload once per
-// wire form (a kept message keeps the frames built for its live delivery: the
-// payload, the msg JSON, the protocol envelope), its topic, and a fixed share
-// for the message object and the bookkeeping here.
-inline constexpr std::uint64_t history_payload_copies = 3;
-inline constexpr std::uint64_t history_message_overhead = 192;
-// What a stream counts besides its topic, kept while it exists.
-inline constexpr std::uint64_t history_stream_overhead = 128;
+// What a stream counts besides its topic, kept while it exists (its map
+// entries and its queue's first block).
+inline constexpr std::uint64_t history_stream_overhead = 512;
 
 // Why a recovery could or could not be given.
 enum class RecoveryStatus {
@@ -134,14 +132,14 @@ class HistoryStore {
         Stream& stream = it->second;
         if (created) {
             stream.topic = &it->first;
+            topics_.emplace(it->first, &stream);
             stream.epoch = next_epoch();
             bytes_ += stream_bytes(stream);
         } else if (stream.idle) {
             idle_.erase(*stream.idle);
             stream.idle.reset();
         }
-        const std::uint64_t bytes = msg.payload.size() * history_payload_copies +
-                                    msg.topic.size() + history_message_overhead;
+        const std::uint64_t bytes = kept_message_bytes(msg.payload.size(), msg.topic.size());
         const HistoryStamp stamp{{stream.next_offset++, stream.epoch}, ++sequence_};
         stream.items.push_back(Item{entry, stamp.sequence, now, bytes});
         bytes_ += bytes;
@@ -174,13 +172,25 @@ class HistoryStore {
     }
 
     // Every stream `filter` matches, with its position (for a subscription's
-    // answer). Order: unspecified.
+    // answer), in topic order. Only topics that start with the filter's
+    // literal part are looked at: a device's own `devices/42/#` must not cost
+    // a walk over every other device's streams.
     template <typename Visit>
     void for_each_position(std::string_view filter, Visit&& visit) const {
-        for (const auto& [topic, stream] : streams_) {
-            if (topic_matches(filter, topic)) {
-                visit(topic, StreamPosition{stream.next_offset - 1, stream.epoch});
-            }
+        const auto visit_if_matched = [&](const Stream& stream) {
+            if (!topic_matches(filter, *stream.topic)) return;
+            visit(*stream.topic, StreamPosition{stream.next_offset - 1, stream.epoch});
+        };
+        const std::string_view literal = filter.substr(0, filter.find_first_of("+#"));
+        // `a/#` also matches `a`, which sorts before every `a/...`.
+        if (literal.size() > 1 && literal.size() < filter.size() && literal.back() == '/' &&
+            filter[literal.size()] == '#') {
+            const auto parent = topics_.find(literal.substr(0, literal.size() - 1));
+            if (parent != topics_.end()) visit_if_matched(*parent->second);
+        }
+        for (auto it = topics_.lower_bound(literal);
+             it != topics_.end() && it->first.substr(0, literal.size()) == literal; ++it) {
+            visit_if_matched(*it->second);
         }
     }
 
@@ -311,6 +321,7 @@ class HistoryStore {
                 Stream* stream = idle_.front();
                 idle_.pop_front();
                 bytes_ -= stream_bytes(*stream);
+                topics_.erase(*stream->topic);
                 streams_.erase(streams_.find(*stream->topic));
                 ++counters_.streams_evicted;
             } else if (!order_.empty()) {
@@ -324,6 +335,8 @@ class HistoryStore {
     HistoryLimits limits_;
     std::uint64_t epoch_state_;
     std::unordered_map<std::string, Stream> streams_;
+    // streams_, sorted by topic (the unordered map's nodes stay in place).
+    std::map<std::string_view, const Stream*, std::less<>> topics_;
     std::deque<Ref> order_;
     std::list<Stream*> idle_;  // oldest idle first
     std::uint64_t sequence_ = 0;

@@ -32,6 +32,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mqttws/kept_message_cost.hpp"
 #include "mqttws/topic_filter.hpp"
 #include "mqttws/topic_levels.hpp"
 
@@ -49,9 +50,9 @@ struct RetainedLimits {
     std::uint64_t max_bytes = UINT64_MAX;
 };
 
-// What one entry counts against the byte bound: its payload and topic, and a
-// fixed share for the tree node, the message and its bookkeeping.
-inline constexpr std::uint64_t retained_entry_overhead = 256;
+// What one entry counts against the byte bound: the kept message, and the
+// tree nodes of its topic's levels.
+inline constexpr std::uint64_t retained_node_overhead = 384;
 
 // Where a replay stands: the filters it serves and the last topic it passed.
 struct RetainedCursor {
@@ -85,7 +86,8 @@ class RetainedCache {
             erase(levels);
             return RetainedUpdate::deleted;
         }
-        const std::uint64_t bytes = msg.payload.size() + msg.topic.size() + retained_entry_overhead;
+        const std::uint64_t bytes =
+            kept_message_bytes(msg.payload.size(), msg.topic.size()) + retained_node_overhead;
         if (bytes > limits_.max_bytes || limits_.max_entries == 0) {
             erase(levels);  // an older, smaller message of this topic is no longer current
             return RetainedUpdate::full;

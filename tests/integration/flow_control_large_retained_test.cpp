@@ -40,7 +40,7 @@ TEST_F(FlowControlLargeRetainedTest,
        HundredMegabyteReplayArrivesWholeWhileBridgeMemoryStaysWithinTheBufferBound) {
     const NumberedMessages retained{"r/big/", "big", 10000, 5, 10000};
     const NumberedMessages live{"r/big/live/", "live", 100, 0, 0};
-    start_with_retained_set(retained, {"--retained-cache", "10000", "--retained-bytes", "256MiB"});
+    start_with_retained_set(retained, {"--retained-cache", "10000", "--retained-bytes", "1GiB"});
     ASSERT_TRUE(EveryShardCaughtUp(std::chrono::seconds(30)));
     ASSERT_EQ(metric("mwb_retained_cache_full_total").value_or(-1), 0);
     ASSERT_GE(metric("mwb_mqtt_messages_total").value_or(-1), retained.count);

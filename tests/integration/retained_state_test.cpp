@@ -249,7 +249,7 @@ TEST_F(RetainedStateTest, ExpiredRetainedIsNotReplayedAndAReplayCarriesTheRemain
 // ones, exactly those 10 (in topic order), then live traffic.
 TEST_F(RetainedStateTest,
        ReplayOfAFilterMatchingTenOfAHundredThousandTopicsReturnsExactlyThoseTen) {
-    start({"--retained-cache", "200000", "--threads", "2"});
+    start({"--retained-cache", "200000", "--retained-bytes", "1GiB", "--threads", "2"});
     const std::uint16_t port = bridge().port();
 
     // What a/b/# matches, in topic order (a topic before the topics below it).
@@ -307,7 +307,7 @@ TEST_F(RetainedStateTest, StoreMemoryDoesNotGrowWithThreads) {
     // 20,000 retained messages of 2,000 bytes: 40 MB of payload.
     const NumberedMessages set{"load/", "load", 20000, 5, 2000};
     const std::vector<std::string> common{"--subscribe", "load/#",           "--retained-cache",
-                                          "50000",       "--retained-bytes", "256MiB"};
+                                          "50000",       "--retained-bytes", "1GiB"};
     auto args = [&](const char* threads) {
         std::vector<std::string> all{"--threads", threads};
         all.insert(all.end(), common.begin(), common.end());

@@ -8,10 +8,12 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "mqttws/message.hpp"
+#include "mqttws/topic_filter.hpp"
 #include "test_outbound.hpp"
 
 namespace mqttws {
@@ -167,8 +169,7 @@ TEST(HistoryStoreTest, MessagesOlderThanTheTimeToLiveGoButTheStreamRemembersItsO
 
 TEST(HistoryStoreTest, TheByteBoundDropsTheOldestMessagesAcrossTopics) {
     HistoryLimits limits = keep(100);
-    const std::uint64_t one =
-        100 * history_payload_copies + 1 + history_message_overhead + sizeof(void*) * 4;
+    const std::uint64_t one = kept_message_bytes(100, 1) + sizeof(void*) * 4;
     limits.max_bytes = 2 * history_stream_overhead + 10 * one;
     Store store(limits, 7);
     const std::string payload(100, 'x');
@@ -217,6 +218,43 @@ TEST(HistoryStoreTest, PositionsOfEveryStreamAFilterMatches) {
     store.for_each_position(
         "s/#", [&](const std::string& topic, const StreamPosition& p) { seen[topic] = p.offset; });
     EXPECT_EQ(seen, (std::map<std::string, std::uint64_t>{{"s/a", 2}, {"s/b", 1}}));
+}
+
+// The scan starts at the filter's literal part: what it finds must be exactly
+// what matching every stream finds, for parents, siblings that share a prefix,
+// leading wildcards and `$` topics, before and after streams are evicted.
+TEST(HistoryStoreTest, PositionsAreThoseOfEveryMatchingStreamWhateverTheFilter) {
+    HistoryLimits limits = keep(1);
+    limits.ttl = std::chrono::seconds(1);
+    limits.max_bytes = 20 * (history_stream_overhead + 16) + 3000;
+    Store store(limits, 7);
+    std::vector<std::string> topics = {"a",   "a/b",    "a/b/c", "a/bc", "ab",   "a2/x",
+                                       "b/a", "$SYS/a", "/a",    "a/",   "x/a/b"};
+    const std::vector<std::string> filters = {"a/#", "a/b/#", "a/+", "+/a",    "#",     "a",
+                                              "a/b", "+/+",   "/#",  "$SYS/#", "a/+/c", "+/#"};
+    const auto check_all = [&] {
+        for (const auto& filter : filters) {
+            std::set<std::string> seen;
+            std::set<std::string> expected;
+            store.for_each_position(filter, [&](const std::string& topic, const StreamPosition&) {
+                EXPECT_TRUE(seen.insert(topic).second) << filter << " gave " << topic << " twice";
+            });
+            for (const auto& topic : topics) {
+                if (store.position(topic) && topic_matches(filter, topic)) expected.insert(topic);
+            }
+            EXPECT_EQ(seen, expected) << filter;
+        }
+    };
+    for (const auto& topic : topics) store.append(entry(topic, "1"), t0);
+    check_all();
+    // Every stream goes idle; new large ones push idle ones out of the index.
+    store.expire(t0 + std::chrono::seconds(1));
+    for (int i = 0; i < 3; ++i) {
+        topics.push_back("big/" + std::to_string(i));
+        store.append(entry(topics.back(), std::string(900, 'x')), t0 + std::chrono::seconds(2));
+    }
+    EXPECT_GT(store.counters().streams_evicted, 0u);
+    check_all();
 }
 
 // Random appends, trims and expiries: the accounting always matches what is

@@ -149,7 +149,7 @@ TEST(RetainedCache, AtCapacityTheLeastRecentlyUpdatedTopicGoes) {
 }
 
 TEST(RetainedCache, TheByteBoundEvictsOldestFirstAndRefusesWhatCannotFitAlone) {
-    const std::uint64_t one = 100 + 1 + retained_entry_overhead;  // payload, topic "x"
+    const std::uint64_t one = kept_message_bytes(100, 1) + retained_node_overhead;  // topic "x"
     Cache cache(RetainedLimits{100, 3 * one});
     for (const char* topic : {"a", "b", "c"}) {
         ASSERT_EQ(cache.update(entry(topic, std::string(100, 'p'))), RetainedUpdate::stored);
