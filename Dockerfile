@@ -20,6 +20,7 @@ RUN apt-get update \
       libpaho-mqttpp-dev libpaho-mqtt-dev \
       libwebsocketpp-dev libboost-dev libboost-system-dev \
       rapidjson-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libssl-dev libjwt-dev \
+      liburing-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # .dockerignore keeps tests, docs, scripts and build trees out of the context.
@@ -34,7 +35,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 # Runtime libraries only (libssl3, libfmt9, libpaho-mqtt1.3 come as dependencies;
 # Boost.System is header-only in 1.74, libstdc++ is in the base image).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libpaho-mqttpp3-1 libspdlog1.10 libjwt0 libtomlplusplus3 \
+ && apt-get install -y --no-install-recommends libpaho-mqttpp3-1 libspdlog1.10 libjwt0 libtomlplusplus3 liburing2 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 mwb \
  && useradd --system --uid 10001 --gid mwb --no-create-home --home-dir /nonexistent \

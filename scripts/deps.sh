@@ -10,7 +10,7 @@ PACKAGES=(
   build-essential cmake pkg-config
   libpaho-mqttpp-dev libpaho-mqtt-dev
   libwebsocketpp-dev libboost-dev libboost-system-dev
-  rapidjson-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libssl-dev libjwt-dev
+  rapidjson-dev libcli11-dev libtomlplusplus-dev libspdlog-dev libssl-dev libjwt-dev liburing-dev
   libgtest-dev
   mosquitto mosquitto-clients
   clang-format procps iproute2 curl

@@ -67,9 +67,10 @@ int run_bridge(const Config& config) {
                       ec.message());
         return 1;
     }
-    spdlog::info("listening on {}:{} ({} at {}, {} thread(s)); instance {}", config.ws.listen_host,
-                 config.ws.listen_port, config.ws.security.tls ? "wss" : "ws", config.ws.ws_path,
-                 config.ws.threads, config.instance_id);
+    spdlog::info("listening on {}:{} ({} at {}, {} thread(s), writes by {}); instance {}",
+                 config.ws.listen_host, config.ws.listen_port,
+                 config.ws.security.tls ? "wss" : "ws", config.ws.ws_path, config.ws.threads,
+                 server.write_method(), config.instance_id);
     RetainedSync retained_sync(control, server, config.ws.retained_settle);
     retained_ref = &retained_sync;
     retained_sync.start();

@@ -236,22 +236,43 @@ void Delivery::mark(Session& session) {
 }
 
 void Delivery::flush() {
+    std::size_t count = 0;
     for (Session* session : dirty_) {
         session->flush_pending = false;
-        flush(*session);
+        if (pass_writes_.size() == count) pass_writes_.emplace_back();
+        PassWrite& write = pass_writes_[count];
+        if (!take_write(*session, write.frames)) continue;
+        write.session = session;
+        ++count;
     }
     dirty_.clear();
+    if (count == 0) return;
+    io_.write_pass(pass_writes_.data(), count);
+    for (std::size_t i = 0; i < count; ++i) {
+        PassWrite& write = pass_writes_[i];
+        write.frames.clear();
+        settle(*write.session, write.result, write.written);
+    }
 }
 
 void Delivery::flush(Session& session) {
-    if (!session.take_write(write_, pass_)) return;
-    std::uint64_t bytes = 0;
-    for (const FramePtr& frame : write_) bytes += frame->get_payload().size();
-    bump(counters_.deliveries, write_.size());
-    bump(counters_.bytes_out, bytes);
+    if (!take_write(session, write_)) return;
     std::size_t written = 0;
     const FrameWrite result = io_.write(session, write_, written);
     write_.clear();
+    settle(session, result, written);
+}
+
+bool Delivery::take_write(Session& session, std::vector<FramePtr>& frames) {
+    if (!session.take_write(frames, pass_)) return false;
+    std::uint64_t bytes = 0;
+    for (const FramePtr& frame : frames) bytes += frame->get_payload().size();
+    bump(counters_.deliveries, frames.size());
+    bump(counters_.bytes_out, bytes);
+    return true;
+}
+
+void Delivery::settle(Session& session, FrameWrite result, std::size_t written) {
     switch (result) {
         case FrameWrite::done:
             session.write_done();

@@ -29,6 +29,14 @@
 
 namespace mqttws::ws {
 
+// One session's write of a delivery pass, and what became of it.
+struct PassWrite {
+    Session* session = nullptr;
+    std::vector<FramePtr> frames;
+    FrameWrite result = FrameWrite::done;
+    std::size_t written = 0;  // pending: the bytes the kernel took
+};
+
 // What delivery needs from a session's connection.
 class SessionIo {
   public:
@@ -37,6 +45,13 @@ class SessionIo {
     // is out. failed: the socket is broken or closing.
     virtual FrameWrite write(Session& session, const std::vector<FramePtr>& frames,
                              std::size_t& written) = 0;
+    // The writes of a pass, each as write() would do it, setting `result`
+    // and `written`; the glue may hand them to the kernel together.
+    virtual void write_pass(PassWrite* writes, std::size_t count) {
+        for (PassWrite* w = writes; w != writes + count; ++w) {
+            w->result = write(*w->session, w->frames, w->written);
+        }
+    }
     // Calls Delivery::resume for the session from a later handler, so one
     // client with much to send does not hold the thread (a replay).
     virtual void continue_later(Session& session) = 0;
@@ -132,6 +147,9 @@ class Delivery {
               const ClientRequest& request);
     void mark(Session& session);
     void flush(Session& session);
+    // Takes what `session` has to write into `frames` (false: nothing now).
+    bool take_write(Session& session, std::vector<FramePtr>& frames);
+    void settle(Session& session, FrameWrite result, std::size_t written);
     void update_subscription_gauge();
     void close_slow(Session& session);
 
@@ -169,6 +187,7 @@ class Delivery {
     std::vector<Session*> dirty_;
     std::vector<ClientId> recipients_;
     std::vector<FramePtr> write_;
+    std::vector<PassWrite> pass_writes_;  // reused, frames' capacity with them
     HandoffClock handoff_clock_;
     std::uint64_t pass_ = 1;
 };

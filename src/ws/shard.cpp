@@ -130,6 +130,32 @@ FrameWrite BasicShard<Config>::write(Session& session, const std::vector<FramePt
 }
 
 template <typename Config>
+void BasicShard<Config>::write_pass(PassWrite* writes, std::size_t count) {
+    // Writes that go straight to their socket go to the kernel together;
+    // the others (TLS, websocketpp writing, closing) one by one as ever.
+    for (PassWrite* w = writes; w != writes + count; ++w) {
+        const DirectWrite& direct = w->session->direct;
+        if (sender_.batching() && !direct.closing && direct.fd >= 0 && !direct.library_writing) {
+            sender_.add(direct.fd, w->frames);
+            sent_.push_back(w);
+        } else {
+            w->result = write(*w->session, w->frames, w->written);
+        }
+    }
+    if (sent_.empty()) return;
+    sender_.send(sent_outcomes_);
+    for (std::size_t i = 0; i < sent_.size(); ++i) {
+        PassWrite& w = *sent_[i];
+        w.result = sent_outcomes_[i].result;
+        w.written = sent_outcomes_[i].written;
+        if (w.result == FrameWrite::pending) {
+            w.result = connection_of(*w.session).write_rest(w.frames, w.written);
+        }
+    }
+    sent_.clear();
+}
+
+template <typename Config>
 void BasicShard<Config>::continue_later(Session& session) {
     boost::asio::post(io_, [this, id = session.id()] { core_.resume(id); });
 }

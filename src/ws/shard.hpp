@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ws/accept_loop.hpp"
+#include "ws/batched_sender.hpp"
 #include "ws/server_config.hpp"
 #include "ws/shard_core.hpp"
 
@@ -38,6 +39,8 @@ class Shard {
     // Any thread: whether a subscriber of this shard could match a topic.
     virtual const InterestFilter& interest() const = 0;
     virtual const Counters& counters() const = 0;
+    // How this shard writes to sockets (for the start-up log).
+    virtual std::string write_method() const = 0;
 };
 
 // A shard serving plain ws:// (PlainConfig) or wss:// (TlsConfig).
@@ -62,6 +65,7 @@ class BasicShard final : public Shard, private SessionIo, private WriteListener 
 
     const InterestFilter& interest() const override { return core_.interest(); }
     const Counters& counters() const override { return core_.counters(); }
+    std::string write_method() const override { return sender_.method(); }
 
   private:
     using Server = websocketpp::server<Config>;
@@ -75,6 +79,7 @@ class BasicShard final : public Shard, private SessionIo, private WriteListener 
     // SessionIo
     FrameWrite write(Session& session, const std::vector<FramePtr>& frames,
                      std::size_t& written) override;
+    void write_pass(PassWrite* writes, std::size_t count) override;
     void continue_later(Session& session) override;
     bool kernel_has_room(const Session& session) override;
     void close(Session& session, std::uint16_t code, const std::string& reason) override;
@@ -89,6 +94,9 @@ class BasicShard final : public Shard, private SessionIo, private WriteListener 
     unsigned index_;
     boost::asio::io_context io_{1};
     Server server_;
+    BatchedSender sender_;
+    std::vector<PassWrite*> sent_;            // the writes handed to sender_
+    std::vector<SendOutcome> sent_outcomes_;  // and what became of them
     ShardCore core_;
     AcceptLoop<Server> accept_;
 };

@@ -32,6 +32,7 @@
 #include <websocketpp/transport/asio/security/base.hpp>
 
 #include "mqttws/subscription_index.hpp"
+#include "ws/batched_sender.hpp"
 #include "ws/descriptor_reserve.hpp"
 #include "ws/frame.hpp"
 
@@ -54,33 +55,6 @@ struct DirectWrite {
     bool closing = false;          // websocketpp sent its close frame
     bool library_writing = false;  // a write of websocketpp's own waits or runs
 };
-
-// One sendmsg of `frames` on a non-blocking socket. `written` gets the bytes
-// the kernel took; done when that is all of them.
-inline FrameWrite send_frames(int fd, const std::vector<FramePtr>& frames, std::size_t& written) {
-    // Beyond this many parts the rest goes by the asynchronous path.
-    constexpr std::size_t max_iov = 128;
-    std::array<iovec, max_iov> iov;
-    std::size_t count = 0;
-    std::size_t total = 0;
-    for (const FramePtr& frame : frames) {
-        for (const std::string* part : {&frame->get_header(), &frame->get_payload()}) {
-            total += part->size();
-            if (part->empty() || count == iov.size()) continue;
-            iov[count++] = {const_cast<char*>(part->data()), part->size()};
-        }
-    }
-    msghdr message{};
-    message.msg_iov = iov.data();
-    message.msg_iovlen = count;
-    const ssize_t sent = ::sendmsg(fd, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-        written = 0;
-        return FrameWrite::failed;
-    }
-    written = sent > 0 ? static_cast<std::size_t>(sent) : 0;
-    return written == total ? FrameWrite::done : FrameWrite::pending;
-}
 
 template <typename TransportConfig>
 class WriteAwareEndpoint;

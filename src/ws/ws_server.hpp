@@ -66,6 +66,10 @@ class WsServer {
     // Every shard's counters and the server's own (what it routes on the
     // MQTT thread), to be summed.
     std::vector<const Counters*> counters() const;
+    // How the shards write to sockets, once started (for the start-up log).
+    std::string write_method() const {
+        return shards_.empty() ? "" : shards_.front()->write_method();
+    }
 
   private:
     WsOptions options_;

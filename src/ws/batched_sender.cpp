@@ -1,0 +1,155 @@
+// Role: socket writes (see batched_sender.hpp).
+#include "ws/batched_sender.hpp"
+
+#include <liburing.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+namespace mqttws::ws {
+namespace {
+
+// Beyond this many parts per write the rest goes by the asynchronous path.
+constexpr std::size_t max_iov_per_write = 128;
+// Submission queue entries: a pass with more writes goes in several submissions.
+constexpr unsigned ring_entries = 1024;
+constexpr int send_flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+
+// Appends the parts of `frames` to `iovs`; returns their total size (parts
+// beyond the cap are counted, not added, so the write reports them pending).
+std::size_t add_parts(const std::vector<FramePtr>& frames, std::vector<iovec>& iovs,
+                      std::size_t& count) {
+    std::size_t total = 0;
+    count = 0;
+    for (const FramePtr& frame : frames) {
+        for (const std::string* part : {&frame->get_header(), &frame->get_payload()}) {
+            total += part->size();
+            if (part->empty() || count == max_iov_per_write) continue;
+            iovs.push_back({const_cast<char*>(part->data()), part->size()});
+            ++count;
+        }
+    }
+    return total;
+}
+
+SendOutcome outcome(long sent, int error, std::size_t total) {
+    if (sent < 0 && error != EAGAIN && error != EWOULDBLOCK && error != EINTR) {
+        return {FrameWrite::failed, 0};
+    }
+    const std::size_t written = sent > 0 ? static_cast<std::size_t>(sent) : 0;
+    return {written == total ? FrameWrite::done : FrameWrite::pending, written};
+}
+
+}  // namespace
+
+struct BatchedSender::Ring {
+    io_uring ring;
+};
+
+BatchedSender::BatchedSender(bool use_uring) {
+    if (!use_uring) return;
+    auto ring = std::make_unique<Ring>();
+    // Fails with ENOSYS, or EPERM under a seccomp filter or
+    // kernel.io_uring_disabled: then one sendmsg per write.
+    init_error_ = -io_uring_queue_init(ring_entries, &ring->ring, 0);
+    if (init_error_ == 0) ring_ = std::move(ring);
+}
+
+std::string BatchedSender::method() const {
+    if (ring_) return "io_uring";
+    if (init_error_ == 0) return "sendmsg";
+    return "sendmsg (io_uring: " + std::string(std::strerror(init_error_)) + ")";
+}
+
+BatchedSender::~BatchedSender() {
+    if (ring_) io_uring_queue_exit(&ring_->ring);
+}
+
+void BatchedSender::add(int fd, const std::vector<FramePtr>& frames) {
+    std::size_t count = 0;
+    const std::size_t first = iovs_.size();
+    const std::size_t total = add_parts(frames, iovs_, count);
+    writes_.push_back({fd, first, count, total});
+}
+
+void BatchedSender::send(std::vector<SendOutcome>& out) {
+    out.clear();
+    out.reserve(writes_.size());
+    // One write costs one system call either way.
+    if (ring_ && writes_.size() > 1) {
+        send_through_ring(out);
+    } else {
+        send_one_by_one(out);
+    }
+    writes_.clear();
+    iovs_.clear();
+}
+
+void BatchedSender::send_one_by_one(std::vector<SendOutcome>& out) {
+    for (const Write& write : writes_) {
+        msghdr header{};
+        header.msg_iov = iovs_.data() + write.first_iov;
+        header.msg_iovlen = write.iov_count;
+        const ssize_t sent = ::sendmsg(write.fd, &header, send_flags);
+        out.push_back(outcome(sent, sent < 0 ? errno : 0, write.total));
+    }
+}
+
+void BatchedSender::send_through_ring(std::vector<SendOutcome>& out) {
+    io_uring& ring = ring_->ring;
+    // The kernel reads each msghdr when it issues the send; they stay put
+    // until every completion of their submission is in.
+    headers_.assign(writes_.size(), msghdr{});
+    out.assign(writes_.size(), SendOutcome{FrameWrite::failed, 0});
+    std::size_t next = 0;
+    while (next < writes_.size()) {
+        unsigned queued = 0;
+        while (next < writes_.size()) {
+            io_uring_sqe* sqe = io_uring_get_sqe(&ring);
+            if (!sqe) break;
+            const Write& write = writes_[next];
+            msghdr& header = headers_[next];
+            header.msg_iov = iovs_.data() + write.first_iov;
+            header.msg_iovlen = write.iov_count;
+            // MSG_DONTWAIT: a socket without room completes at once with
+            // -EAGAIN instead of waiting in the kernel for it.
+            io_uring_prep_sendmsg(sqe, write.fd, &header, send_flags);
+            io_uring_sqe_set_data64(sqe, next);
+            ++next;
+            ++queued;
+        }
+        int submitted = io_uring_submit_and_wait(&ring, queued);
+        while (submitted == -EINTR) submitted = io_uring_submit_and_wait(&ring, 0);
+        for (unsigned done = 0; done < queued; ++done) {
+            io_uring_cqe* cqe = nullptr;
+            if (io_uring_wait_cqe(&ring, &cqe) != 0) break;
+            const auto index = static_cast<std::size_t>(io_uring_cqe_get_data64(cqe));
+            const int res = cqe->res;
+            out[index] = outcome(res, res < 0 ? -res : 0, writes_[index].total);
+            io_uring_cqe_seen(&ring, cqe);
+        }
+    }
+}
+
+FrameWrite send_frames(int fd, const std::vector<FramePtr>& frames, std::size_t& written) {
+    std::array<iovec, max_iov_per_write> iov;
+    std::size_t count = 0;
+    std::size_t total = 0;
+    for (const FramePtr& frame : frames) {
+        for (const std::string* part : {&frame->get_header(), &frame->get_payload()}) {
+            total += part->size();
+            if (part->empty() || count == iov.size()) continue;
+            iov[count++] = {const_cast<char*>(part->data()), part->size()};
+        }
+    }
+    msghdr header{};
+    header.msg_iov = iov.data();
+    header.msg_iovlen = count;
+    const ssize_t sent = ::sendmsg(fd, &header, send_flags);
+    const SendOutcome result = outcome(sent, sent < 0 ? errno : 0, total);
+    written = result.written;
+    return result.result;
+}
+
+}  // namespace mqttws::ws
