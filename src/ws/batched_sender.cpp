@@ -63,7 +63,13 @@ std::string BatchedSender::method() const {
 }
 
 BatchedSender::~BatchedSender() {
-    if (ring_) io_uring_queue_exit(&ring_->ring);
+    give_up_ring();
+}
+
+void BatchedSender::give_up_ring() {
+    if (!ring_) return;
+    io_uring_queue_exit(&ring_->ring);
+    ring_.reset();
 }
 
 void BatchedSender::add(int fd, const std::vector<FramePtr>& frames) {
@@ -87,12 +93,18 @@ void BatchedSender::send(std::vector<SendOutcome>& out) {
 }
 
 void BatchedSender::send_one_by_one(std::vector<SendOutcome>& out) {
-    for (const Write& write : writes_) {
+    out.resize(writes_.size());
+    send_one_by_one(0, out);
+}
+
+void BatchedSender::send_one_by_one(std::size_t from, std::vector<SendOutcome>& out) {
+    for (std::size_t i = from; i < writes_.size(); ++i) {
+        const Write& write = writes_[i];
         msghdr header{};
         header.msg_iov = iovs_.data() + write.first_iov;
         header.msg_iovlen = write.iov_count;
         const ssize_t sent = ::sendmsg(write.fd, &header, send_flags);
-        out.push_back(outcome(sent, sent < 0 ? errno : 0, write.total));
+        out[i] = outcome(sent, sent < 0 ? errno : 0, write.total);
     }
 }
 
@@ -104,6 +116,7 @@ void BatchedSender::send_through_ring(std::vector<SendOutcome>& out) {
     out.assign(writes_.size(), SendOutcome{FrameWrite::failed, 0});
     std::size_t next = 0;
     while (next < writes_.size()) {
+        const std::size_t chunk = next;
         unsigned queued = 0;
         while (next < writes_.size()) {
             io_uring_sqe* sqe = io_uring_get_sqe(&ring);
@@ -119,11 +132,28 @@ void BatchedSender::send_through_ring(std::vector<SendOutcome>& out) {
             ++next;
             ++queued;
         }
-        int submitted = io_uring_submit_and_wait(&ring, queued);
-        while (submitted == -EINTR) submitted = io_uring_submit_and_wait(&ring, 0);
+        int submitted = 0;
+        do {
+            // Completions already in count towards `queued`: a retry does not wait twice.
+            submitted = io_uring_submit_and_wait(&ring, queued);
+        } while (submitted == -EINTR);
+        if (submitted < 0) {
+            // The ring is unusable (it took none of them): give it up for good.
+            give_up_ring();
+            send_one_by_one(chunk, out);
+            return;
+        }
         for (unsigned done = 0; done < queued; ++done) {
             io_uring_cqe* cqe = nullptr;
-            if (io_uring_wait_cqe(&ring, &cqe) != 0) break;
+            int waited = 0;
+            while ((waited = io_uring_wait_cqe(&ring, &cqe)) == -EINTR) {
+            }
+            if (waited != 0) {
+                // Completions that will not come: what they reported is unknown,
+                // so those writes count as failed and the ring is not used again.
+                give_up_ring();
+                return;
+            }
             const auto index = static_cast<std::size_t>(io_uring_cqe_get_data64(cqe));
             const int res = cqe->res;
             out[index] = outcome(res, res < 0 ? -res : 0, writes_[index].total);

@@ -52,6 +52,8 @@ class BatchedSender {
     struct Ring;
 
     void send_one_by_one(std::vector<SendOutcome>& out);
+    void send_one_by_one(std::size_t from, std::vector<SendOutcome>& out);
+    void give_up_ring();
     void send_through_ring(std::vector<SendOutcome>& out);
 
     std::unique_ptr<Ring> ring_;
