@@ -206,6 +206,17 @@ main() {
   [[ $(in_root systemctl is-enabled mqtt-ws-bridge) == enabled ]] || die "the unit is not enabled"
   [[ $(service_state) == active ]] || die "the service is not running after install"
   check "the service is enabled and running"
+  # Under its sandbox the service still gets io_uring (the unit allows its three calls),
+  # unless this kernel refuses io_uring to every process.
+  local expected_writes="writes by io_uring" deadline=$((SECONDS + 30))
+  if [[ -r /proc/sys/kernel/io_uring_disabled && $(</proc/sys/kernel/io_uring_disabled) != 0 ]]; then
+    expected_writes="writes by sendmsg"
+  fi
+  until in_root journalctl -u mqtt-ws-bridge --no-pager | grep -q "$expected_writes"; do
+    ((SECONDS < deadline)) || die "the service's start-up line does not say: $expected_writes"
+    sleep 0.5
+  done
+  check "the service says $expected_writes"
 
   # The operator's edit: a filter with '#' (kept whole) and the msg form.
   in_root sh -c 'printf "\n# local settings\nsubscribe = [\"pkgtest/#\"]\nsend = \"msg\"\n" >> /etc/mqtt-ws-bridge/config.toml'
