@@ -16,17 +16,18 @@ constexpr std::size_t max_iov_per_write = 128;
 constexpr unsigned ring_entries = 1024;
 constexpr int send_flags = MSG_DONTWAIT | MSG_NOSIGNAL;
 
-// Appends the parts of `frames` to `iovs`; returns their total size (parts
-// beyond the cap are counted, not added, so the write reports them pending).
-std::size_t add_parts(const std::vector<FramePtr>& frames, std::vector<iovec>& iovs,
-                      std::size_t& count) {
+// Hands each non-empty part of `frames` (header, payload), up to the cap, to
+// `take`; returns their total size, parts beyond the cap included, so a write
+// of them all reports pending and the rest goes the asynchronous way.
+template <typename Take>
+std::size_t for_each_part(const std::vector<FramePtr>& frames, std::size_t& count, Take&& take) {
     std::size_t total = 0;
     count = 0;
     for (const FramePtr& frame : frames) {
         for (const std::string* part : {&frame->get_header(), &frame->get_payload()}) {
             total += part->size();
             if (part->empty() || count == max_iov_per_write) continue;
-            iovs.push_back({const_cast<char*>(part->data()), part->size()});
+            take(iovec{const_cast<char*>(part->data()), part->size()});
             ++count;
         }
     }
@@ -39,6 +40,14 @@ SendOutcome outcome(long sent, int error, std::size_t total) {
     }
     const std::size_t written = sent > 0 ? static_cast<std::size_t>(sent) : 0;
     return {written == total ? FrameWrite::done : FrameWrite::pending, written};
+}
+
+SendOutcome send_parts(int fd, iovec* parts, std::size_t count, std::size_t total) {
+    msghdr header{};
+    header.msg_iov = parts;
+    header.msg_iovlen = count;
+    const ssize_t sent = ::sendmsg(fd, &header, send_flags);
+    return outcome(sent, sent < 0 ? errno : 0, total);
 }
 
 }  // namespace
@@ -75,7 +84,8 @@ void BatchedSender::give_up_ring() {
 void BatchedSender::add(int fd, const std::vector<FramePtr>& frames) {
     std::size_t count = 0;
     const std::size_t first = iovs_.size();
-    const std::size_t total = add_parts(frames, iovs_, count);
+    const std::size_t total =
+        for_each_part(frames, count, [&](const iovec& part) { iovs_.push_back(part); });
     writes_.push_back({fd, first, count, total});
 }
 
@@ -86,25 +96,17 @@ void BatchedSender::send(std::vector<SendOutcome>& out) {
     if (ring_ && writes_.size() > 1) {
         send_through_ring(out);
     } else {
-        send_one_by_one(out);
+        out.resize(writes_.size());
+        send_one_by_one(0, out);
     }
     writes_.clear();
     iovs_.clear();
 }
 
-void BatchedSender::send_one_by_one(std::vector<SendOutcome>& out) {
-    out.resize(writes_.size());
-    send_one_by_one(0, out);
-}
-
 void BatchedSender::send_one_by_one(std::size_t from, std::vector<SendOutcome>& out) {
     for (std::size_t i = from; i < writes_.size(); ++i) {
         const Write& write = writes_[i];
-        msghdr header{};
-        header.msg_iov = iovs_.data() + write.first_iov;
-        header.msg_iovlen = write.iov_count;
-        const ssize_t sent = ::sendmsg(write.fd, &header, send_flags);
-        out[i] = outcome(sent, sent < 0 ? errno : 0, write.total);
+        out[i] = send_parts(write.fd, iovs_.data() + write.first_iov, write.iov_count, write.total);
     }
 }
 
@@ -163,21 +165,11 @@ void BatchedSender::send_through_ring(std::vector<SendOutcome>& out) {
 }
 
 FrameWrite send_frames(int fd, const std::vector<FramePtr>& frames, std::size_t& written) {
-    std::array<iovec, max_iov_per_write> iov;
+    std::array<iovec, max_iov_per_write> parts;
     std::size_t count = 0;
-    std::size_t total = 0;
-    for (const FramePtr& frame : frames) {
-        for (const std::string* part : {&frame->get_header(), &frame->get_payload()}) {
-            total += part->size();
-            if (part->empty() || count == iov.size()) continue;
-            iov[count++] = {const_cast<char*>(part->data()), part->size()};
-        }
-    }
-    msghdr header{};
-    header.msg_iov = iov.data();
-    header.msg_iovlen = count;
-    const ssize_t sent = ::sendmsg(fd, &header, send_flags);
-    const SendOutcome result = outcome(sent, sent < 0 ? errno : 0, total);
+    const std::size_t total =
+        for_each_part(frames, count, [&](const iovec& part) { parts[count] = part; });
+    const SendOutcome result = send_parts(fd, parts.data(), count, total);
     written = result.written;
     return result.result;
 }

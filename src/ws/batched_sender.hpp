@@ -51,7 +51,7 @@ class BatchedSender {
     };
     struct Ring;
 
-    void send_one_by_one(std::vector<SendOutcome>& out);
+    // Writes from the `from`-th on, each its own sendmsg.
     void send_one_by_one(std::size_t from, std::vector<SendOutcome>& out);
     void give_up_ring();
     void send_through_ring(std::vector<SendOutcome>& out);

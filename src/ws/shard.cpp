@@ -120,7 +120,7 @@ FrameWrite BasicShard<Config>::write(Session& session, const std::vector<FramePt
     const DirectWrite& direct = session.direct;
     // After websocketpp's close frame (or its shutdown) no data frame may follow.
     if (direct.closing) return FrameWrite::failed;
-    if (direct.fd < 0 || direct.library_writing) {
+    if (!direct.writable_directly()) {
         // TLS, or websocketpp is writing: the connection sequences them.
         return connection_of(session).write_frames(frames);
     }
@@ -135,7 +135,7 @@ void BasicShard<Config>::write_pass(PassWrite* writes, std::size_t count) {
     // the others (TLS, websocketpp writing, closing) one by one as ever.
     for (PassWrite* w = writes; w != writes + count; ++w) {
         const DirectWrite& direct = w->session->direct;
-        if (sender_.batching() && !direct.closing && direct.fd >= 0 && !direct.library_writing) {
+        if (sender_.batching() && direct.writable_directly()) {
             sender_.add(direct.fd, w->frames);
             sent_.push_back(w);
         } else {

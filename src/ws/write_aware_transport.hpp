@@ -54,6 +54,9 @@ struct DirectWrite {
     int fd = -1;                   // plain TCP once open; -1: TLS or not open
     bool closing = false;          // websocketpp sent its close frame
     bool library_writing = false;  // a write of websocketpp's own waits or runs
+
+    // Whether a data write may go straight to the socket now.
+    bool writable_directly() const { return !closing && fd >= 0 && !library_writing; }
 };
 
 template <typename TransportConfig>
