@@ -24,7 +24,7 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:suppressions=$root/test
 failed=0
 passed=0
 for target in fuzz_auth_claims fuzz_client_request fuzz_envelope_encoder fuzz_payload_decoder fuzz_topic_filter \
-  fuzz_ws_target; do
+  fuzz_ws_frame_parser fuzz_ws_target; do
   mkdir -p "$work/$target"
   echo "== $target: ${seconds}s"
   if "$build/tests/fuzz/$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
