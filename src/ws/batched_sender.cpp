@@ -3,6 +3,7 @@
 
 #include <liburing.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -16,18 +17,23 @@ constexpr std::size_t max_iov_per_write = 128;
 constexpr unsigned ring_entries = 1024;
 constexpr int send_flags = MSG_DONTWAIT | MSG_NOSIGNAL;
 
-// Hands each non-empty part of `frames` (header, payload), up to the cap, to
-// `take`; returns their total size, parts beyond the cap included, so a write
-// of them all reports pending and the rest goes the asynchronous way.
+// Hands each non-empty part of `frames` (header, payload) after their first
+// `skip` bytes, up to the cap, to `take`; returns their total size, parts
+// beyond the cap included, so a write of them all reports pending and the
+// rest goes the asynchronous way.
 template <typename Take>
-std::size_t for_each_part(const std::vector<FramePtr>& frames, std::size_t& count, Take&& take) {
+std::size_t for_each_part(const std::vector<FramePtr>& frames, std::size_t skip, std::size_t& count,
+                          Take&& take) {
     std::size_t total = 0;
     count = 0;
     for (const FramePtr& frame : frames) {
         for (const std::string* part : {&frame->get_header(), &frame->get_payload()}) {
-            total += part->size();
-            if (part->empty() || count == max_iov_per_write) continue;
-            take(iovec{const_cast<char*>(part->data()), part->size()});
+            const std::size_t skipped = std::min(skip, part->size());
+            skip -= skipped;
+            const std::size_t size = part->size() - skipped;
+            total += size;
+            if (size == 0 || count == max_iov_per_write) continue;
+            take(iovec{const_cast<char*>(part->data()) + skipped, size});
             ++count;
         }
     }
@@ -85,7 +91,7 @@ void BatchedSender::add(int fd, const std::vector<FramePtr>& frames) {
     std::size_t count = 0;
     const std::size_t first = iovs_.size();
     const std::size_t total =
-        for_each_part(frames, count, [&](const iovec& part) { iovs_.push_back(part); });
+        for_each_part(frames, 0, count, [&](const iovec& part) { iovs_.push_back(part); });
     writes_.push_back({fd, first, count, total});
 }
 
@@ -165,10 +171,15 @@ void BatchedSender::send_through_ring(std::vector<SendOutcome>& out) {
 }
 
 FrameWrite send_frames(int fd, const std::vector<FramePtr>& frames, std::size_t& written) {
+    return send_frames_after(fd, frames, 0, written);
+}
+
+FrameWrite send_frames_after(int fd, const std::vector<FramePtr>& frames, std::size_t skip,
+                             std::size_t& written) {
     std::array<iovec, max_iov_per_write> parts;
     std::size_t count = 0;
     const std::size_t total =
-        for_each_part(frames, count, [&](const iovec& part) { parts[count] = part; });
+        for_each_part(frames, skip, count, [&](const iovec& part) { parts[count] = part; });
     const SendOutcome result = send_parts(fd, parts.data(), count, total);
     written = result.written;
     return result.result;

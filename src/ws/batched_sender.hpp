@@ -66,5 +66,9 @@ class BatchedSender {
 // One non-blocking sendmsg of `frames`: done when the kernel took it all,
 // pending with `written` < total, failed when the socket is broken.
 FrameWrite send_frames(int fd, const std::vector<FramePtr>& frames, std::size_t& written);
+// The same for what follows the first `skip` bytes of `frames` (the rest of
+// a write the kernel took part of); `written` counts from there.
+FrameWrite send_frames_after(int fd, const std::vector<FramePtr>& frames, std::size_t skip,
+                             std::size_t& written);
 
 }  // namespace mqttws::ws

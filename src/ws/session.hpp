@@ -1,7 +1,7 @@
 // Role: session. One WebSocket client as the shard sees it: who it is, the
 // state of its connection, and its outbound queue under flow control. Not a
-// template and owns no socket: the websocketpp connection is an opaque handle
-// that only the glue (BasicShard) knows how to use, so sessions are tested
+// template and owns no socket: the connection is an opaque handle that only
+// the glue (BasicShard) knows how to use, so sessions are tested
 // without sockets.
 #pragma once
 
@@ -96,7 +96,9 @@ class Session {
     // unanswered, no new ping, or a pong timeout above the ping interval
     // would never fire.
     bool awaiting_pong = false;
-    // The websocketpp connection; its type is known to the glue alone.
+    // The connection: websocketpp's, or the WsStream a plain connection
+    // moves to once its upgrade is done (direct.streamed); the glue alone
+    // knows which type it is.
     std::shared_ptr<void> connection;
     // What the glue needs to write this client's socket without touching
     // the connection (see write_aware_transport.hpp).

@@ -20,6 +20,9 @@ BasicShard<Config>::BasicShard(unsigned index, ShardContext context)
       core_(index, std::move(context), io_, *this),
       accept_(server_, io_, core_.context().descriptors, index) {
     const WsOptions& options = core_.options();
+    stream_settings_.max_message_size = options.max_message_size;
+    stream_settings_.pong_timeout = options.pong_timeout;
+    if constexpr (std::is_same_v<Config, PlainConfig>) read_buffer_.resize(64 << 10);
     // websocketpp logs every frame by default; our own logs say what matters.
     log::route_websocketpp_logs(server_);
     server_.init_asio(&io_);
@@ -121,11 +124,19 @@ FrameWrite BasicShard<Config>::write(Session& session, const std::vector<FramePt
     // After websocketpp's close frame (or its shutdown) no data frame may follow.
     if (direct.closing) return FrameWrite::failed;
     if (!direct.writable_directly()) {
-        // TLS, or websocketpp is writing: the connection sequences them.
+        // TLS, or a write of the connection's own waits: it sequences them.
+        if (direct.streamed) return stream_of(session).write_frames(frames, 0);
         return connection_of(session).write_frames(frames);
     }
     const FrameWrite result = send_frames(direct.fd, frames, written);
     if (result != FrameWrite::pending) return result;
+    return write_rest(session, frames, written);
+}
+
+template <typename Config>
+FrameWrite BasicShard<Config>::write_rest(Session& session, const std::vector<FramePtr>& frames,
+                                          std::size_t written) {
+    if (session.direct.streamed) return stream_of(session).write_frames(frames, written);
     return connection_of(session).write_rest(frames, written);
 }
 
@@ -149,7 +160,7 @@ void BasicShard<Config>::write_pass(PassWrite* writes, std::size_t count) {
         w.result = sent_outcomes_[i].result;
         w.written = sent_outcomes_[i].written;
         if (w.result == FrameWrite::pending) {
-            w.result = connection_of(*w.session).write_rest(w.frames, w.written);
+            w.result = write_rest(*w.session, w.frames, w.written);
         }
     }
     sent_.clear();
@@ -162,18 +173,27 @@ void BasicShard<Config>::continue_later(Session& session) {
 
 template <typename Config>
 bool BasicShard<Config>::kernel_has_room(const Session& session) {
-    pollfd fd{connection_of(session).get_raw_socket().native_handle(), POLLOUT, 0};
+    const int socket = session.direct.streamed
+                           ? session.direct.fd
+                           : connection_of(session).get_raw_socket().native_handle();
+    if (socket < 0) return false;
+    pollfd fd{socket, POLLOUT, 0};
     return ::poll(&fd, 1, 0) == 1 && (fd.revents & POLLOUT) != 0;
 }
 
 template <typename Config>
 void BasicShard<Config>::close(Session& session, std::uint16_t code, const std::string& reason) {
+    if (session.direct.streamed) {
+        stream_of(session).close(code, reason);
+        return;
+    }
     websocketpp::lib::error_code ec;
     connection_of(session).close(code, reason, ec);
 }
 
 template <typename Config>
 bool BasicShard<Config>::ping(Session& session) {
+    if (session.direct.streamed) return stream_of(session).ping();
     websocketpp::lib::error_code ec;
     connection_of(session).ping("", ec);
     return !ec;
@@ -182,6 +202,13 @@ bool BasicShard<Config>::ping(Session& session) {
 template <typename Config>
 void BasicShard<Config>::on_write_done(ClientId client) {
     core_.write_done(client);
+}
+
+template <typename Config>
+void BasicShard<Config>::on_stream_pong_missing(ClientId client) {
+    const Session* session = core_.find(client);
+    spdlog::info("session {}: no pong within {} ms, dropping the connection",
+                 session ? session->session_id() : "?", core_.options().pong_timeout.count());
 }
 
 template <typename Config>
@@ -222,11 +249,16 @@ bool BasicShard<Config>::on_validate(websocketpp::connection_hdl hdl) {
 template <typename Config>
 void BasicShard<Config>::on_open(websocketpp::connection_hdl hdl) {
     const ConnectionPtr con = server_.get_con_from_hdl(hdl);
-    if (Session* session = core_.find(con->client_id)) {
-        if (!con->is_secure()) session->direct.fd = con->get_raw_socket().native_handle();
+    const ClientId id = con->client_id;
+    if (Session* session = core_.find(id)) {
+        if constexpr (std::is_same_v<Config, PlainConfig>) {
+            hand_over(con, *session);
+            core_.opened(id);
+            return;
+        }
         con->direct = &session->direct;
     }
-    core_.opened(con->client_id);
+    core_.opened(id);
     // websocketpp keeps the request, the response and the parsed URI for the
     // connection's life; nothing reads them after the handshake (the session
     // copied what it needs), and they are most of an idle connection's heap.
@@ -235,6 +267,28 @@ void BasicShard<Config>::on_open(websocketpp::connection_hdl hdl) {
     const_cast<Request&>(con->get_request()) = Request();
     const_cast<Response&>(con->get_response()) = Response();
     con->set_uri(websocketpp::uri_ptr());
+}
+
+template <typename Config>
+void BasicShard<Config>::hand_over(const ConnectionPtr& con, Session& session) {
+    boost::system::error_code ec;
+    const int fd = con->get_raw_socket().release(ec);
+    if (ec) {
+        // Left to websocketpp, which reports its end as for any other.
+        session.direct.fd = con->get_raw_socket().native_handle();
+        con->direct = &session.direct;
+        return;
+    }
+    // websocketpp forgets the connection: no read, no close handler.
+    con->handed_over = true;
+    con->client_id = 0;
+    con->listener = nullptr;
+    StreamEvents& events = *this;
+    auto stream =
+        std::make_shared<WsStream>(io_, fd, session.id(), events, stream_settings_, read_buffer_);
+    session.direct.streamed = true;
+    stream->start(&session.direct);
+    session.connection = std::move(stream);
 }
 
 template <typename Config>

@@ -1,6 +1,7 @@
 // Role: websocketpp glue. One delivery shard: an io_context run by one
 // thread and a websocketpp endpoint listening on the shared port
-// (SO_REUSEPORT). It turns websocketpp's events into calls on ShardCore and
+// (SO_REUSEPORT). It turns websocketpp's events (and, once a plain
+// connection's upgrade is done, its WsStream's) into calls on ShardCore and
 // implements SessionIo for the way back to the connections; nothing else.
 //
 // The endpoint's transport (plain TCP or TLS) is a websocketpp template
@@ -18,6 +19,7 @@
 #include "ws/batched_sender.hpp"
 #include "ws/server_config.hpp"
 #include "ws/shard_core.hpp"
+#include "ws/ws_stream.hpp"
 
 namespace mqttws::ws {
 
@@ -47,7 +49,10 @@ class Shard {
 std::unique_ptr<Shard> make_shard(unsigned index, ShardContext context, bool tls);
 
 template <typename Config>
-class BasicShard final : public Shard, private SessionIo, private WriteListener {
+class BasicShard final : public Shard,
+                         private SessionIo,
+                         private WriteListener,
+                         private StreamEvents {
   public:
     BasicShard(unsigned index, ShardContext context);
     BasicShard(const BasicShard&) = delete;
@@ -75,6 +80,15 @@ class BasicShard final : public Shard, private SessionIo, private WriteListener 
     static Connection& connection_of(const Session& session) {
         return *static_cast<Connection*>(session.connection.get());
     }
+    static WsStream& stream_of(const Session& session) {
+        return *static_cast<WsStream*>(session.connection.get());
+    }
+    // The rest of a write the kernel took `written` bytes of, by whoever
+    // owns the session's connection.
+    FrameWrite write_rest(Session& session, const std::vector<FramePtr>& frames,
+                          std::size_t written);
+    // A plain connection whose 101 is out leaves websocketpp for a WsStream.
+    void hand_over(const ConnectionPtr& con, Session& session);
 
     // SessionIo
     FrameWrite write(Session& session, const std::vector<FramePtr>& frames,
@@ -86,6 +100,16 @@ class BasicShard final : public Shard, private SessionIo, private WriteListener 
     bool ping(Session& session) override;
     // WriteListener
     void on_write_done(ClientId client) override;
+    // StreamEvents
+    void on_stream_message(ClientId client, const std::string& payload, bool binary) override {
+        core_.on_frame(client, payload, binary);
+    }
+    void on_stream_pong(ClientId client) override { core_.on_pong(client); }
+    void on_stream_write_done(ClientId client) override { core_.write_done(client); }
+    void on_stream_pong_missing(ClientId client) override;
+    void on_stream_closed(ClientId client, CloseFacts facts) override {
+        core_.closed(client, std::move(facts));
+    }
 
     bool on_validate(websocketpp::connection_hdl hdl);
     void on_open(websocketpp::connection_hdl hdl);
@@ -97,6 +121,8 @@ class BasicShard final : public Shard, private SessionIo, private WriteListener 
     BatchedSender sender_;
     std::vector<PassWrite*> sent_;            // the writes handed to sender_
     std::vector<SendOutcome> sent_outcomes_;  // and what became of them
+    StreamSettings stream_settings_;
+    std::vector<char> read_buffer_;  // every WsStream's, one at a time
     ShardCore core_;
     AcceptLoop<Server> accept_;
 };

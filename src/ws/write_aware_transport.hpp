@@ -52,8 +52,9 @@ class WriteListener {
 // session (warm) and updated by the transport while the session exists.
 struct DirectWrite {
     int fd = -1;                   // plain TCP once open; -1: TLS or not open
-    bool closing = false;          // websocketpp sent its close frame
-    bool library_writing = false;  // a write of websocketpp's own waits or runs
+    bool closing = false;          // a close frame is sent or queued
+    bool library_writing = false;  // a write of websocketpp's (or the stream's) waits or runs
+    bool streamed = false;         // the connection is a WsStream, websocketpp's is gone
 
     // Whether a data write may go straight to the socket now.
     bool writable_directly() const { return !closing && fd >= 0 && !library_writing; }
@@ -81,6 +82,16 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
         websocketpp::lib::asio::error_code ignored;
         base::get_raw_socket().close(ignored);
         descriptor_loan->refill();
+    }
+
+    // Once the glue took the socket (a plain connection after its upgrade,
+    // see ws_stream.hpp), websocketpp's next read is never started: its
+    // handler, which holds the connection, is dropped, and so the
+    // connection object goes.
+    void async_read_at_least(std::size_t num_bytes, char* buf, std::size_t len,
+                             websocketpp::transport::read_handler handler) {
+        if (handed_over) return;
+        base::async_read_at_least(num_bytes, buf, len, std::move(handler));
     }
 
     // websocketpp's writes.
@@ -122,6 +133,8 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
     DirectWrite* direct = nullptr;
     // Set when accepted on a descriptor lent by the reserve (AcceptLoop).
     DescriptorReserve* descriptor_loan = nullptr;
+    // The socket went to a WsStream: websocketpp reads nothing more.
+    bool handed_over = false;
 
   protected:
     // websocketpp's limit on the TLS handshake is a compile-time constant
