@@ -53,7 +53,7 @@ void WsStream::wait_readable() {
 void WsStream::on_readable(const boost::system::error_code& ec) {
     if (state_ == State::closed) return;
     if (ec) {
-        finish(ec.message());
+        finish(failure(ec.message()));
         return;
     }
     const int fd = socket_.native_handle();
@@ -75,7 +75,7 @@ void WsStream::on_readable(const boost::system::error_code& ec) {
         }
         if (errno == EINTR) continue;
         if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-        finish(std::strerror(errno));
+        finish(failure(std::strerror(errno)));
         return;
     }
     wait_readable();
@@ -89,10 +89,19 @@ void WsStream::end_of_input() {
         case State::failing:
             finish(std::move(error_));
             return;
+        case State::closing:
+            finish("end of file: our close frame was not answered");
+            return;
         default:
             finish("");
             return;
     }
+}
+
+std::string WsStream::failure(std::string what) {
+    // After a protocol error, that error is why the connection ended (a
+    // reset by the peer, which was told so, is only its consequence).
+    return state_ == State::failing ? std::move(error_) : std::move(what);
 }
 
 void WsStream::on_message(const std::string& payload, bool binary) {
@@ -134,7 +143,12 @@ void WsStream::on_protocol_error(std::uint16_t code, std::string_view reason) {
     state_ = State::failing;
     error_ = "protocol error: " + std::string(reason);
     if (direct_) direct_->closing = true;
-    if (!close_sent) queue_control(opcode_close, encode_close_payload(code, reason));
+    if (close_sent) {
+        // Our close frame is queued or out; its timer runs already.
+        if (out_.empty()) ::shutdown(socket_.native_handle(), SHUT_WR);
+        return;
+    }
+    queue_control(opcode_close, encode_close_payload(code, reason));
     arm_timer(TimerFor::close, settings_.close_timeout);
 }
 
@@ -179,7 +193,7 @@ void WsStream::flush() {
     const FrameWrite result =
         send_frames_after(socket_.native_handle(), out_, out_written_, written);
     if (result == FrameWrite::failed) {
-        finish(std::string("write failed: ") + std::strerror(errno));
+        finish(failure(std::string("write failed: ") + std::strerror(errno)));
         return;
     }
     // Drop the frames now completely out.
@@ -213,7 +227,7 @@ void WsStream::wait_writable() {
                            self->waiting_writable_ = false;
                            if (self->state_ == State::closed) return;
                            if (ec) {
-                               self->finish(ec.message());
+                               self->finish(self->failure(ec.message()));
                                return;
                            }
                            self->flush();
@@ -240,22 +254,28 @@ void WsStream::arm_timer(TimerFor purpose, std::chrono::milliseconds after) {
     if (state_ == State::closed) return;
     if (!timer_) timer_ = std::make_unique<boost::asio::steady_timer>(socket_.get_executor());
     timer_for_ = purpose;
+    // A wait that expired but whose handler has not run yet cannot be
+    // cancelled any more: its generation tells it that it is stale.
+    const std::uint32_t generation = ++timer_generation_;
     timer_->expires_after(after);  // cancels a wait already under way
-    timer_->async_wait([self = shared_from_this(), purpose](const boost::system::error_code& ec) {
-        if (ec || self->state_ == State::closed || self->timer_for_ != purpose) return;
-        self->timer_for_ = TimerFor::nothing;
-        if (purpose == TimerFor::pong) {
-            self->events_.on_stream_pong_missing(self->client_);
-            self->finish("no pong within the pong timeout");
-        } else {
-            self->finish(self->state_ == State::failing ? std::move(self->error_)
-                                                        : "close handshake timed out");
-        }
-    });
+    timer_->async_wait(
+        [self = shared_from_this(), purpose, generation](const boost::system::error_code& ec) {
+            if (ec || self->state_ == State::closed || self->timer_generation_ != generation)
+                return;
+            self->timer_for_ = TimerFor::nothing;
+            if (purpose == TimerFor::pong) {
+                self->events_.on_stream_pong_missing(self->client_);
+                self->finish("no pong within the pong timeout");
+            } else {
+                self->finish(self->state_ == State::failing ? std::move(self->error_)
+                                                            : "close handshake timed out");
+            }
+        });
 }
 
 void WsStream::stop_timer() {
     timer_for_ = TimerFor::nothing;
+    ++timer_generation_;
     timer_.reset();  // cancels its wait
 }
 

@@ -110,6 +110,7 @@ class WsStream final : public std::enable_shared_from_this<WsStream>, private Ws
     void arm_timer(TimerFor purpose, std::chrono::milliseconds after);
     void stop_timer();
     void finish(std::string error);
+    std::string failure(std::string what);
 
     boost::asio::posix::stream_descriptor socket_;
     StreamEvents& events_;
@@ -126,6 +127,7 @@ class WsStream final : public std::enable_shared_from_this<WsStream>, private Ws
     std::string peer_reason_;                           // the peer's close reason
     std::string error_;                                 // why a failing stream fails
     ClientId client_;
+    std::uint32_t timer_generation_ = 0;
     std::uint16_t peer_code_ = 1006;  // the peer's close code (1006: none yet)
     State state_ = State::open;
     TimerFor timer_for_ = TimerFor::nothing;

@@ -509,6 +509,52 @@ TEST_F(WsStreamTest, UnansweredPingReportsPongMissingThenClosed) {
     EXPECT_TRUE(client_reads_eof());
 }
 
+TEST_F(WsStreamTest, ProtocolErrorAfterOurCloseShutsTheWriteSideAtOnce) {
+    start_stream();
+    stream->close(1001, "bye");
+    const auto frame = next_frame();
+    ASSERT_TRUE(frame);
+    EXPECT_EQ(frame->close_code(), 1001);
+    // Instead of its close, the client breaks the protocol: no second close
+    // frame, the server's side ends for writing.
+    client_send(client_frame(op_text, "plain", true, false));
+    EXPECT_TRUE(client_reads_eof());
+    ::close(client_fd);
+    client_fd = -1;
+    ASSERT_TRUE(run_until([&] { return closed_reported(); }));
+    run_for(20ms);
+    ASSERT_EQ(events.closed.size(), 1u);
+    EXPECT_NE(events.closed[0].error.find("protocol error"), std::string::npos)
+        << events.closed[0].error;
+}
+
+TEST_F(WsStreamTest, ProtocolErrorKeepsItsReasonWhenThePeerResets) {
+    start_stream();
+    client_send(client_frame(op_text, "plain", true, false));
+    ASSERT_TRUE(run_until([&] { return direct.closing; }));
+    // The client leaves without reading the close frame: its close resets.
+    ::close(client_fd);
+    client_fd = -1;
+    ASSERT_TRUE(run_until([&] { return closed_reported(); }));
+    run_for(20ms);
+    ASSERT_EQ(events.closed.size(), 1u);
+    EXPECT_NE(events.closed[0].error.find("protocol error"), std::string::npos)
+        << events.closed[0].error;
+}
+
+TEST_F(WsStreamTest, ClientGoneAfterOurCloseIsReportedAs1006WithAnError) {
+    start_stream();
+    stream->close(1001, "bye");
+    ASSERT_TRUE(next_frame());
+    ::close(client_fd);
+    client_fd = -1;
+    ASSERT_TRUE(run_until([&] { return closed_reported(); }));
+    run_for(20ms);
+    ASSERT_EQ(events.closed.size(), 1u);
+    EXPECT_EQ(events.closed[0].code, 1006);
+    EXPECT_FALSE(events.closed[0].error.empty());
+}
+
 TEST_F(WsStreamTest, ClientGoneWithoutCloseFrameIsReportedAs1006) {
     start_stream();
     ::close(client_fd);
