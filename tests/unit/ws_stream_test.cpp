@@ -258,6 +258,15 @@ class WsStreamTest : public ::testing::Test {
 
     bool closed_reported() const { return !events.closed.empty(); }
 
+    // The client closes its end; the stream reports its close, once.
+    bool client_leaves_and_one_close_is_reported() {
+        ::close(client_fd);
+        client_fd = -1;
+        if (!run_until([&] { return closed_reported(); })) return false;
+        run_for(20ms);
+        return events.closed.size() == 1;
+    }
+
     boost::asio::io_context io;
     StreamSettings settings;
     std::vector<char> read_buffer = std::vector<char>(64);
@@ -519,11 +528,7 @@ TEST_F(WsStreamTest, ProtocolErrorAfterOurCloseShutsTheWriteSideAtOnce) {
     // frame, the server's side ends for writing.
     client_send(client_frame(op_text, "plain", true, false));
     EXPECT_TRUE(client_reads_eof());
-    ::close(client_fd);
-    client_fd = -1;
-    ASSERT_TRUE(run_until([&] { return closed_reported(); }));
-    run_for(20ms);
-    ASSERT_EQ(events.closed.size(), 1u);
+    ASSERT_TRUE(client_leaves_and_one_close_is_reported());
     EXPECT_NE(events.closed[0].error.find("protocol error"), std::string::npos)
         << events.closed[0].error;
 }
@@ -533,11 +538,7 @@ TEST_F(WsStreamTest, ProtocolErrorKeepsItsReasonWhenThePeerResets) {
     client_send(client_frame(op_text, "plain", true, false));
     ASSERT_TRUE(run_until([&] { return direct.closing; }));
     // The client leaves without reading the close frame: its close resets.
-    ::close(client_fd);
-    client_fd = -1;
-    ASSERT_TRUE(run_until([&] { return closed_reported(); }));
-    run_for(20ms);
-    ASSERT_EQ(events.closed.size(), 1u);
+    ASSERT_TRUE(client_leaves_and_one_close_is_reported());
     EXPECT_NE(events.closed[0].error.find("protocol error"), std::string::npos)
         << events.closed[0].error;
 }
@@ -546,22 +547,14 @@ TEST_F(WsStreamTest, ClientGoneAfterOurCloseIsReportedAs1006WithAnError) {
     start_stream();
     stream->close(1001, "bye");
     ASSERT_TRUE(next_frame());
-    ::close(client_fd);
-    client_fd = -1;
-    ASSERT_TRUE(run_until([&] { return closed_reported(); }));
-    run_for(20ms);
-    ASSERT_EQ(events.closed.size(), 1u);
+    ASSERT_TRUE(client_leaves_and_one_close_is_reported());
     EXPECT_EQ(events.closed[0].code, 1006);
     EXPECT_FALSE(events.closed[0].error.empty());
 }
 
 TEST_F(WsStreamTest, ClientGoneWithoutCloseFrameIsReportedAs1006) {
     start_stream();
-    ::close(client_fd);
-    client_fd = -1;
-    ASSERT_TRUE(run_until([&] { return closed_reported(); }));
-    run_for(20ms);
-    ASSERT_EQ(events.closed.size(), 1u);
+    ASSERT_TRUE(client_leaves_and_one_close_is_reported());
     EXPECT_EQ(events.closed[0].code, 1006);
     EXPECT_FALSE(events.closed[0].error.empty());
     EXPECT_EQ(events.log, (std::vector<std::string>{"closed"}));
