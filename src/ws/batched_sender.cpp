@@ -22,12 +22,12 @@ constexpr int send_flags = MSG_DONTWAIT | MSG_NOSIGNAL;
 // beyond the cap included, so a write of them all reports pending and the
 // rest goes the asynchronous way.
 template <typename Take>
-std::size_t for_each_part(const std::vector<FramePtr>& frames, std::size_t skip, std::size_t& count,
-                          Take&& take) {
+std::size_t for_each_part(const FramePtr* first, const FramePtr* last, std::size_t skip,
+                          std::size_t& count, Take&& take) {
     std::size_t total = 0;
     count = 0;
-    for (const FramePtr& frame : frames) {
-        for (const std::string* part : {&frame->get_header(), &frame->get_payload()}) {
+    for (const FramePtr* frame = first; frame != last; ++frame) {
+        for (const std::string* part : {&(*frame)->get_header(), &(*frame)->get_payload()}) {
             const std::size_t skipped = std::min(skip, part->size());
             skip -= skipped;
             const std::size_t size = part->size() - skipped;
@@ -90,8 +90,8 @@ void BatchedSender::give_up_ring() {
 void BatchedSender::add(int fd, const std::vector<FramePtr>& frames) {
     std::size_t count = 0;
     const std::size_t first = iovs_.size();
-    const std::size_t total =
-        for_each_part(frames, 0, count, [&](const iovec& part) { iovs_.push_back(part); });
+    const std::size_t total = for_each_part(frames.data(), frames.data() + frames.size(), 0, count,
+                                            [&](const iovec& part) { iovs_.push_back(part); });
     writes_.push_back({fd, first, count, total});
 }
 
@@ -171,18 +171,23 @@ void BatchedSender::send_through_ring(std::vector<SendOutcome>& out) {
 }
 
 FrameWrite send_frames(int fd, const std::vector<FramePtr>& frames, std::size_t& written) {
-    return send_frames_after(fd, frames, 0, written);
+    const PartialSend sent = send_frames_after(fd, frames.data(), frames.data() + frames.size(), 0);
+    written = sent.written;
+    return sent.result;
 }
 
-FrameWrite send_frames_after(int fd, const std::vector<FramePtr>& frames, std::size_t skip,
-                             std::size_t& written) {
+PartialSend send_frames_after(int fd, const FramePtr* first, const FramePtr* last,
+                              std::size_t skip) {
     std::array<iovec, max_iov_per_write> parts;
     std::size_t count = 0;
-    const std::size_t total =
-        for_each_part(frames, skip, count, [&](const iovec& part) { parts[count] = part; });
+    std::size_t offered = 0;
+    const std::size_t total = for_each_part(first, last, skip, count, [&](const iovec& part) {
+        parts[count] = part;
+        offered += part.iov_len;
+    });
     const SendOutcome result = send_parts(fd, parts.data(), count, total);
-    written = result.written;
-    return result.result;
+    return {result.result, result.written,
+            result.result == FrameWrite::pending && result.written == offered};
 }
 
 }  // namespace mqttws::ws

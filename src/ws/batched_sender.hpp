@@ -66,9 +66,17 @@ class BatchedSender {
 // One non-blocking sendmsg of `frames`: done when the kernel took it all,
 // pending with `written` < total, failed when the socket is broken.
 FrameWrite send_frames(int fd, const std::vector<FramePtr>& frames, std::size_t& written);
-// The same for what follows the first `skip` bytes of `frames` (the rest of
-// a write the kernel took part of); `written` counts from there.
-FrameWrite send_frames_after(int fd, const std::vector<FramePtr>& frames, std::size_t skip,
-                             std::size_t& written);
+// What one non-blocking sendmsg did with frames after their first bytes.
+struct PartialSend {
+    FrameWrite result;
+    std::size_t written = 0;  // bytes the kernel took
+    // The kernel took all it was offered, and there was more than one
+    // sendmsg carries: send again at once, not after waiting for room.
+    bool capped = false;
+};
+// One non-blocking sendmsg of the frames [first, last) after their first
+// `skip` bytes (the rest of a write the kernel took part of).
+PartialSend send_frames_after(int fd, const FramePtr* first, const FramePtr* last,
+                              std::size_t skip);
 
 }  // namespace mqttws::ws

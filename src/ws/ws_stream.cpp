@@ -15,8 +15,9 @@
 namespace mqttws::ws {
 namespace {
 
-// A stream with more to read than this many buffers yields to the others.
+// A stream with more to read (or write) than this yields to the others.
 constexpr int max_reads_per_wakeup = 4;
+constexpr int max_sends_per_flush = 64;
 // Beyond this, the emptied queue's storage is given back: idle streams hold none.
 constexpr std::size_t kept_queue_capacity = 4;
 
@@ -189,22 +190,28 @@ void WsStream::queue_control(std::uint8_t opcode, const std::string& payload) {
 }
 
 void WsStream::flush() {
-    std::size_t written = 0;
-    const FrameWrite result =
-        send_frames_after(socket_.native_handle(), out_, out_written_, written);
-    if (result == FrameWrite::failed) {
-        finish(failure(std::string("write failed: ") + std::strerror(errno)));
-        return;
-    }
-    // Drop the frames now completely out.
-    std::size_t offset = out_written_ + written;
-    std::size_t complete = 0;
-    while (complete < out_.size()) {
-        const std::size_t size =
-            out_[complete]->get_header().size() + out_[complete]->get_payload().size();
-        if (offset < size) break;
-        offset -= size;
-        ++complete;
+    std::size_t complete = 0;           // frames from the front entirely out
+    std::size_t offset = out_written_;  // bytes out of the next one
+    bool again = true;
+    // A long queue (a replay) takes several sendmsg: while the kernel takes
+    // all it is offered, the next goes at once.
+    for (int round = 0; again && complete < out_.size() && round < max_sends_per_flush; ++round) {
+        const FramePtr* queue = out_.data();
+        const PartialSend sent = send_frames_after(socket_.native_handle(), queue + complete,
+                                                   queue + out_.size(), offset);
+        if (sent.result == FrameWrite::failed) {
+            finish(failure(std::string("write failed: ") + std::strerror(errno)));
+            return;
+        }
+        offset += sent.written;
+        while (complete < out_.size()) {
+            const std::size_t size =
+                out_[complete]->get_header().size() + out_[complete]->get_payload().size();
+            if (offset < size) break;
+            offset -= size;
+            ++complete;
+        }
+        again = sent.capped;
     }
     out_.erase(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(complete));
     out_written_ = offset;

@@ -138,3 +138,51 @@ TEST(BatchedSenderMethodTest, SaysHowItWrites) {
 
 }  // namespace
 }  // namespace mqttws::ws
+
+namespace mqttws::ws {
+namespace {
+
+TEST(SendFramesAfterTest, SaysWhenTheKernelTookAllItWasOfferedOfALongerQueue) {
+    Pair pair(false);
+    // More parts than one sendmsg carries: the first call sends what it can
+    // offer and says the rest can follow at once.
+    std::vector<FramePtr> frames;
+    std::string expected;
+    for (int i = 0; i < 100; ++i) {
+        frames.push_back(text_frame("frame " + std::to_string(i) + ";"));
+        expected += "H" + frames.back()->get_payload();
+    }
+    const FramePtr* first = frames.data();
+    const FramePtr* last = frames.data() + frames.size();
+    const PartialSend head = send_frames_after(pair.ours, first, last, 0);
+    EXPECT_EQ(head.result, FrameWrite::pending);
+    EXPECT_TRUE(head.capped);
+    ASSERT_GT(head.written, 0u);
+    ASSERT_LT(head.written, expected.size());
+
+    // The rest, from a frame boundary or from inside one.
+    std::size_t done = 0;
+    std::size_t offset = head.written;
+    while (offset >= frames[done]->get_header().size() + frames[done]->get_payload().size()) {
+        offset -= frames[done]->get_header().size() + frames[done]->get_payload().size();
+        ++done;
+    }
+    const PartialSend tail = send_frames_after(pair.ours, first + done, last, offset);
+    EXPECT_EQ(tail.result, FrameWrite::done);
+    EXPECT_FALSE(tail.capped);
+    EXPECT_EQ(head.written + tail.written, expected.size());
+    EXPECT_EQ(pair.read_all(), expected);
+}
+
+TEST(SendFramesAfterTest, AFullSocketIsNotCapped) {
+    Pair pair;  // a small send buffer
+    const std::vector<FramePtr> frames{text_frame(std::string(1 << 20, 'x'))};
+    const PartialSend sent =
+        send_frames_after(pair.ours, frames.data(), frames.data() + frames.size(), 1);
+    EXPECT_EQ(sent.result, FrameWrite::pending);
+    EXPECT_FALSE(sent.capped) << "the kernel took less than it was offered: wait for room";
+    EXPECT_EQ(pair.read_all().substr(0, 3), "xxx") << "the first byte (the header) was skipped";
+}
+
+}  // namespace
+}  // namespace mqttws::ws
