@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
@@ -279,13 +280,24 @@ void BasicShard<Config>::hand_over(const ConnectionPtr& con, Session& session) {
         con->direct = &session.direct;
         return;
     }
+    StreamEvents& events = *this;
+    std::shared_ptr<WsStream> stream;
+    try {
+        stream = std::make_shared<WsStream>(io_, fd, session.id(), events, stream_settings_,
+                                            read_buffer_);
+    } catch (const std::exception& e) {
+        // The descriptor could not join the shard's epoll set: websocketpp's
+        // next read fails on the released socket, and it reports the end as
+        // for any other.
+        ::close(fd);
+        spdlog::warn("session {}: connection dropped after its upgrade: {}", session.session_id(),
+                     e.what());
+        return;
+    }
     // websocketpp forgets the connection: no read, no close handler.
     con->handed_over = true;
     con->client_id = 0;
     con->listener = nullptr;
-    StreamEvents& events = *this;
-    auto stream =
-        std::make_shared<WsStream>(io_, fd, session.id(), events, stream_settings_, read_buffer_);
     session.direct.streamed = true;
     stream->start(&session.direct);
     session.connection = std::move(stream);

@@ -112,9 +112,16 @@ void WsStream::on_message(const std::string& payload, bool binary) {
 }
 
 void WsStream::on_ping(std::string_view payload) {
-    if (state_ == State::open || state_ == State::closing) {
-        queue_control(opcode_pong, std::string(payload));
+    if (state_ != State::open && state_ != State::closing) return;
+    // A client that pings and does not read must not grow the queue: a pong
+    // still waiting is replaced, answering only the latest ping (RFC 6455
+    // section 5.5.3 allows that).
+    if (!out_.empty() && (out_.size() > 1 || out_written_ == 0) &&
+        out_.back()->get_opcode() == static_cast<websocketpp::frame::opcode::value>(opcode_pong)) {
+        out_.back() = make_prepared_frame(websocketpp::frame::opcode::pong, std::string(payload));
+        return;
     }
+    queue_control(opcode_pong, std::string(payload));
 }
 
 void WsStream::on_pong(std::string_view) {
@@ -133,6 +140,8 @@ void WsStream::on_close(std::uint16_t code, std::string_view reason) {
     if (state_ != State::open) return;
     state_ = State::replying;
     if (direct_) direct_->closing = true;
+    // A client that does not read would never take the answer.
+    arm_timer(TimerFor::close, settings_.close_timeout);
     // The answer echoes the code (none when the peer's close had none).
     queue_control(opcode_close,
                   code == ws_close::no_status ? std::string() : encode_close_payload(code, ""));

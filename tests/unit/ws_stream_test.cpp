@@ -625,6 +625,55 @@ TEST_F(WsStreamTest, PendingDataGoesOutInOrderBeforeALaterPing) {
     EXPECT_EQ(events.log, (std::vector<std::string>{"write_done"}));
 }
 
+// A client that stops reading while the server has data on its way: the
+// socket is full and a data write waits in the stream.
+class WsStreamStalledClientTest : public WsStreamTest {
+  protected:
+    void stall() {
+        const int small = 4096;
+        ASSERT_EQ(::setsockopt(server_fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof small), 0);
+        ASSERT_EQ(::setsockopt(client_fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+        start_stream();
+        frames = {
+            make_prepared_frame(websocketpp::frame::opcode::binary, std::string(200000, 'd'))};
+        std::size_t written = 0;
+        ASSERT_EQ(send_frames(direct.fd, frames, written), FrameWrite::pending);
+        ASSERT_EQ(stream->write_frames(frames, written), FrameWrite::pending);
+        ASSERT_TRUE(direct.library_writing);
+    }
+    std::vector<FramePtr> frames;
+};
+
+TEST_F(WsStreamStalledClientTest, PingsFromAClientThatDoesNotReadAreAnsweredByOnePong) {
+    ASSERT_NO_FATAL_FAILURE(stall());
+    for (int i = 0; i < 100; ++i) client_send(client_frame(op_ping, "ping " + std::to_string(i)));
+    run_for(50ms);
+    // The client reads again: the data, then one pong, for the latest ping.
+    const auto data = next_frame();
+    ASSERT_TRUE(data);
+    EXPECT_EQ(data->opcode, op_binary);
+    const auto pong = next_frame();
+    ASSERT_TRUE(pong);
+    EXPECT_EQ(pong->opcode, op_pong);
+    EXPECT_EQ(pong->payload, "ping 99");
+    ASSERT_TRUE(run_until([&] { return !direct.library_writing; }));
+    client_read_some();
+    EXPECT_TRUE(inbox.empty()) << "more than one pong queued";
+}
+
+TEST_F(WsStreamStalledClientTest, ACloseFromAClientThatDoesNotReadEndsAtTheCloseTimeout) {
+    settings.close_timeout = 100ms;
+    ASSERT_NO_FATAL_FAILURE(stall());
+    // The answer waits behind the data the client does not read.
+    client_send(client_frame(op_close, close_payload(1000, "")));
+    ASSERT_TRUE(run_until([&] { return closed_reported(); }));
+    run_for(20ms);
+    ASSERT_EQ(events.closed.size(), 1u);
+    EXPECT_EQ(events.closed[0].code, 1000);
+    EXPECT_NE(events.closed[0].error.find("timed out"), std::string::npos)
+        << events.closed[0].error;
+}
+
 TEST_F(WsStreamTest, ClosingStreamRefusesWritesAndForgetsItsDescriptorOnceClosed) {
     start_stream();
     ASSERT_GE(direct.fd, 0);
