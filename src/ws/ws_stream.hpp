@@ -14,12 +14,17 @@
 // everything asked for while something waits (control frames: pongs, pings,
 // the close), queues here and goes out in order, never inside another frame.
 // A data write the glue reported as pending is told to StreamEvents once its
-// last byte is out: that is how flow control learns the kernel took it.
+// last byte is out: that is how flow control learns the kernel took it. Data
+// is bounded by flow control; control frames are bounded here: a pong still
+// waiting is replaced by the next, so a client that pings and does not read
+// holds one.
 //
 // Closing follows RFC 6455 section 7: the side that starts sends a close
 // frame and waits for the other's; the server closes TCP first. A protocol
 // error sends its close frame, stops reading frames, and closes once the peer
-// closes (or the close timeout passes), so the peer can read the frame.
+// closes, so the peer can read the frame. Every wait of a closing stream
+// (for the peer's close, for room for our answer, for the peer's EOF) ends
+// at the close timeout.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
