@@ -88,9 +88,10 @@ class WsFrameParser {
     unsigned char mask_[4] = {};
 };
 
-// A server-to-client frame (FIN set, unmasked) of a control or data opcode:
-// 0x1 text, 0x2 binary, 0x8 close, 0x9 ping, 0xA pong.
-std::string encode_ws_frame(std::uint8_t opcode, std::string_view payload);
+// The header of a server-to-client frame (FIN set, unmasked, the shortest
+// length form) of a control or data opcode: 0x1 text, 0x2 binary, 0x8 close,
+// 0x9 ping, 0xA pong. The payload follows it as it is.
+std::string ws_frame_header(std::uint8_t opcode, std::uint64_t payload_size);
 // The payload of a close frame: the code big-endian, then the reason cut to at most 123 bytes
 // without splitting a UTF-8 sequence.
 std::string encode_close_payload(std::uint16_t code, std::string_view reason);

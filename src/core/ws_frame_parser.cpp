@@ -267,11 +267,10 @@ void WsFrameParser::release_buffer() {
     }
 }
 
-std::string encode_ws_frame(std::uint8_t opcode, std::string_view payload) {
+std::string ws_frame_header(std::uint8_t opcode, std::uint64_t size) {
     unsigned char header[10];
     std::size_t header_size = 2;
     header[0] = static_cast<unsigned char>(0x80 | (opcode & 0x0F));
-    const std::uint64_t size = payload.size();
     if (size <= max_control_payload) {
         header[1] = static_cast<unsigned char>(size);
     } else if (size <= 0xFFFF) {
@@ -285,11 +284,7 @@ std::string encode_ws_frame(std::uint8_t opcode, std::string_view payload) {
             header[2 + i] = static_cast<unsigned char>(size >> (56 - 8 * i));
         header_size = 10;
     }
-    std::string frame;
-    frame.reserve(header_size + payload.size());
-    frame.append(reinterpret_cast<const char*>(header), header_size);
-    frame.append(payload);
-    return frame;
+    return std::string(reinterpret_cast<const char*>(header), header_size);
 }
 
 std::string encode_close_payload(std::uint16_t code, std::string_view reason) {

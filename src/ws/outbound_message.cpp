@@ -2,17 +2,15 @@
 #include "ws/outbound_message.hpp"
 
 #include "mqttws/envelope_encoder.hpp"
+#include "mqttws/ws_frame_parser.hpp"
 
 namespace mqttws::ws {
 
 FramePtr make_prepared_frame(websocketpp::frame::opcode::value opcode, const std::string& payload) {
-    namespace frame = websocketpp::frame;
     // The manager is only a recycling hint; messages outlive it safely.
     auto frame_ptr =
         std::make_shared<FrameMessage>(PlainConfig::con_msg_manager_type::ptr(), opcode, 0);
-    const frame::basic_header header(opcode, payload.size(), true, false);
-    const frame::extended_header extended(payload.size());
-    frame_ptr->set_header(frame::prepare_header(header, extended));
+    frame_ptr->set_header(ws_frame_header(static_cast<std::uint8_t>(opcode), payload.size()));
     frame_ptr->set_payload(payload);
     frame_ptr->set_prepared(true);
     return frame_ptr;
