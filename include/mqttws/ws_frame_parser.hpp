@@ -10,6 +10,16 @@
 namespace mqttws {
 
 // Close codes the server sends (RFC 6455 section 7.4.1).
+// Frame opcodes (RFC 6455 section 5.2).
+namespace ws_opcode {
+inline constexpr std::uint8_t continuation = 0x0;
+inline constexpr std::uint8_t text = 0x1;
+inline constexpr std::uint8_t binary = 0x2;
+inline constexpr std::uint8_t close = 0x8;
+inline constexpr std::uint8_t ping = 0x9;
+inline constexpr std::uint8_t pong = 0xA;
+}  // namespace ws_opcode
+
 namespace ws_close {
 inline constexpr std::uint16_t normal = 1000;
 inline constexpr std::uint16_t going_away = 1001;

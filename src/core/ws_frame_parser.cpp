@@ -14,13 +14,6 @@ static_assert(sizeof(WsFrameParser) <= 96, "WsFrameParser lives in every connect
 
 namespace {
 
-constexpr std::uint8_t op_continuation = 0x0;
-constexpr std::uint8_t op_text = 0x1;
-constexpr std::uint8_t op_binary = 0x2;
-constexpr std::uint8_t op_close = 0x8;
-constexpr std::uint8_t op_ping = 0x9;
-constexpr std::uint8_t op_pong = 0xA;
-
 constexpr std::size_t max_control_payload = 125;
 constexpr std::size_t max_close_reason = 123;
 // A message buffer that grew past this is given back after its message, so one big message does
@@ -115,8 +108,8 @@ bool WsFrameParser::header_checkpoint(WsFrameSink& sink) {
             fail(ws_close::protocol_error, "reserved bits set without an extension", sink);
             return false;
         }
-        if (op != op_continuation && op != op_text && op != op_binary && op != op_close &&
-            op != op_ping && op != op_pong) {
+        if (op != ws_opcode::continuation && op != ws_opcode::text && op != ws_opcode::binary &&
+            op != ws_opcode::close && op != ws_opcode::ping && op != ws_opcode::pong) {
             fail(ws_close::protocol_error, "unknown opcode", sink);
             return false;
         }
@@ -124,11 +117,11 @@ bool WsFrameParser::header_checkpoint(WsFrameSink& sink) {
             fail(ws_close::protocol_error, "fragmented control frame", sink);
             return false;
         }
-        if (op == op_continuation && message_opcode_ == 0) {
+        if (op == ws_opcode::continuation && message_opcode_ == 0) {
             fail(ws_close::protocol_error, "continuation frame without a message", sink);
             return false;
         }
-        if (op != op_continuation && !is_control() && message_opcode_ != 0) {
+        if (op != ws_opcode::continuation && !is_control() && message_opcode_ != 0) {
             fail(ws_close::protocol_error, "new message before the fragmented one ended", sink);
             return false;
         }
@@ -173,7 +166,7 @@ bool WsFrameParser::header_checkpoint(WsFrameSink& sink) {
 
     std::memcpy(mask_, header_ + header_have_ - 4, sizeof mask_);
     frame_remaining_ = frame_length_;
-    if (op == op_text || op == op_binary) message_opcode_ = op;
+    if (op == ws_opcode::text || op == ws_opcode::binary) message_opcode_ = op;
     state_ = State::payload;
     if (frame_length_ == 0) return finish_frame(sink);
     return true;
@@ -200,11 +193,11 @@ bool WsFrameParser::finish_frame(WsFrameSink& sink) {
 }
 
 bool WsFrameParser::deliver_control(std::uint8_t op, std::string_view payload, WsFrameSink& sink) {
-    if (op == op_ping) {
+    if (op == ws_opcode::ping) {
         sink.on_ping(payload);
         return true;
     }
-    if (op == op_pong) {
+    if (op == ws_opcode::pong) {
         sink.on_pong(payload);
         return true;
     }
@@ -238,11 +231,11 @@ bool WsFrameParser::deliver_control(std::uint8_t op, std::string_view payload, W
 
 bool WsFrameParser::finish_message(WsFrameSink& sink) {
     // Whole-message validation: a fragment boundary may split a code point.
-    if (message_opcode_ == op_text && !is_valid_utf8(buffer_)) {
+    if (message_opcode_ == ws_opcode::text && !is_valid_utf8(buffer_)) {
         fail(ws_close::invalid_payload, "text message is not valid UTF-8", sink);
         return false;
     }
-    const bool binary = message_opcode_ == op_binary;
+    const bool binary = message_opcode_ == ws_opcode::binary;
     message_opcode_ = 0;
     sink.on_message(buffer_, binary);
     if (buffer_.capacity() > kept_buffer_capacity) {

@@ -21,10 +21,6 @@ constexpr int max_sends_per_flush = 64;
 // Beyond this, the emptied queue's storage is given back: idle streams hold none.
 constexpr std::size_t kept_queue_capacity = 4;
 
-constexpr std::uint8_t opcode_close = 0x8;
-constexpr std::uint8_t opcode_ping = 0x9;
-constexpr std::uint8_t opcode_pong = 0xA;
-
 }  // namespace
 
 WsStream::WsStream(boost::asio::io_context& io, int fd, ClientId client, StreamEvents& events,
@@ -117,11 +113,11 @@ void WsStream::on_ping(std::string_view payload) {
     // still waiting is replaced, answering only the latest ping (RFC 6455
     // section 5.5.3 allows that).
     if (!out_.empty() && (out_.size() > 1 || out_written_ == 0) &&
-        out_.back()->get_opcode() == static_cast<websocketpp::frame::opcode::value>(opcode_pong)) {
+        out_.back()->get_opcode() == websocketpp::frame::opcode::pong) {
         out_.back() = make_prepared_frame(websocketpp::frame::opcode::pong, std::string(payload));
         return;
     }
-    queue_control(opcode_pong, std::string(payload));
+    queue_control(websocketpp::frame::opcode::pong, std::string(payload));
 }
 
 void WsStream::on_pong(std::string_view) {
@@ -143,7 +139,7 @@ void WsStream::on_close(std::uint16_t code, std::string_view reason) {
     // A client that does not read would never take the answer.
     arm_timer(TimerFor::close, settings_.close_timeout);
     // The answer echoes the code (none when the peer's close had none).
-    queue_control(opcode_close,
+    queue_control(websocketpp::frame::opcode::close,
                   code == ws_close::no_status ? std::string() : encode_close_payload(code, ""));
 }
 
@@ -158,7 +154,7 @@ void WsStream::on_protocol_error(std::uint16_t code, std::string_view reason) {
         if (out_.empty()) ::shutdown(socket_.native_handle(), SHUT_WR);
         return;
     }
-    queue_control(opcode_close, encode_close_payload(code, reason));
+    queue_control(websocketpp::frame::opcode::close, encode_close_payload(code, reason));
     arm_timer(TimerFor::close, settings_.close_timeout);
 }
 
@@ -178,21 +174,20 @@ void WsStream::close(std::uint16_t code, const std::string& reason) {
     if (state_ != State::open) return;
     state_ = State::closing;
     if (direct_) direct_->closing = true;
-    queue_control(opcode_close, encode_close_payload(code, reason));
+    queue_control(websocketpp::frame::opcode::close, encode_close_payload(code, reason));
     arm_timer(TimerFor::close, settings_.close_timeout);
 }
 
 bool WsStream::ping() {
     if (state_ != State::open) return false;
-    queue_control(opcode_ping, std::string());
+    queue_control(websocketpp::frame::opcode::ping, std::string());
     if (state_ != State::open) return false;  // the write failed
     arm_timer(TimerFor::pong, settings_.pong_timeout);
     return true;
 }
 
-void WsStream::queue_control(std::uint8_t opcode, const std::string& payload) {
-    out_.push_back(
-        make_prepared_frame(static_cast<websocketpp::frame::opcode::value>(opcode), payload));
+void WsStream::queue_control(websocketpp::frame::opcode::value opcode, const std::string& payload) {
+    out_.push_back(make_prepared_frame(opcode, payload));
     if (direct_) direct_->library_writing = true;
     // Behind what waits already; alone, it goes now.
     if (out_.size() == 1 && !waiting_writable_) flush();

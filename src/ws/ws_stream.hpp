@@ -108,7 +108,7 @@ class WsStream final : public std::enable_shared_from_this<WsStream>, private Ws
     void wait_readable();
     void on_readable(const boost::system::error_code& ec);
     void end_of_input();
-    void queue_control(std::uint8_t opcode, const std::string& payload);
+    void queue_control(websocketpp::frame::opcode::value opcode, const std::string& payload);
     void flush();
     void wait_writable();
     void drained();

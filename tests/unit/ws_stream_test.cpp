@@ -30,12 +30,6 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr ClientId client_id = 7;
-constexpr std::uint8_t op_continuation = 0x0;
-constexpr std::uint8_t op_text = 0x1;
-constexpr std::uint8_t op_binary = 0x2;
-constexpr std::uint8_t op_close = 0x8;
-constexpr std::uint8_t op_ping = 0x9;
-constexpr std::uint8_t op_pong = 0xA;
 // Long enough for a loaded machine, short enough to fail a hung test quickly.
 constexpr auto deadline_after = 5s;
 
@@ -288,11 +282,11 @@ TEST_F(WsStreamTest, TextAndBinaryMessagesArriveIntactAcrossReadsAndSplitWrites)
     for (std::size_t i = 0; i < binary.size(); ++i) binary[i] = static_cast<char>(i * 7);
 
     // 1,000 bytes through a 64-byte read buffer.
-    client_send(client_frame(op_text, text));
+    client_send(client_frame(ws_opcode::text, text));
     ASSERT_TRUE(run_until([&] { return events.messages.size() == 1; }));
 
     // A binary message whose frame comes in two writes, the first read alone.
-    const std::string frame = client_frame(op_binary, binary);
+    const std::string frame = client_frame(ws_opcode::binary, binary);
     client_send(frame.substr(0, 150));
     ASSERT_TRUE(run_until([&] { return unread(server_fd) == 0; }));
     run_for(20ms);
@@ -309,8 +303,8 @@ TEST_F(WsStreamTest, TextAndBinaryMessagesArriveIntactAcrossReadsAndSplitWrites)
 
 TEST_F(WsStreamTest, FragmentedMessageIsJoined) {
     start_stream();
-    client_send(client_frame(op_text, "hello, ", false));
-    client_send(client_frame(op_continuation, "world"));
+    client_send(client_frame(ws_opcode::text, "hello, ", false));
+    client_send(client_frame(ws_opcode::continuation, "world"));
     ASSERT_TRUE(run_until([&] { return events.messages.size() == 1; }));
     EXPECT_EQ(events.messages[0].payload, "hello, world");
     EXPECT_FALSE(events.messages[0].binary);
@@ -318,10 +312,10 @@ TEST_F(WsStreamTest, FragmentedMessageIsJoined) {
 
 TEST_F(WsStreamTest, PingIsAnsweredWithPongCarryingItsPayload) {
     start_stream();
-    client_send(client_frame(op_ping, "are you there"));
+    client_send(client_frame(ws_opcode::ping, "are you there"));
     const auto pong = next_frame();
     ASSERT_TRUE(pong);
-    EXPECT_EQ(pong->opcode, op_pong);
+    EXPECT_EQ(pong->opcode, ws_opcode::pong);
     EXPECT_TRUE(pong->fin);
     EXPECT_EQ(pong->payload, "are you there");
     EXPECT_TRUE(events.log.empty());
@@ -330,11 +324,11 @@ TEST_F(WsStreamTest, PingIsAnsweredWithPongCarryingItsPayload) {
 
 TEST_F(WsStreamTest, ClientCloseIsEchoedThenSocketClosedAndReportedOnce) {
     start_stream();
-    client_send(client_frame(op_close, close_payload(1000, "done here")));
+    client_send(client_frame(ws_opcode::close, close_payload(1000, "done here")));
 
     const auto answer = next_frame();
     ASSERT_TRUE(answer);
-    EXPECT_EQ(answer->opcode, op_close);
+    EXPECT_EQ(answer->opcode, ws_opcode::close);
     EXPECT_EQ(answer->close_code(), 1000);
     EXPECT_TRUE(client_reads_eof());
 
@@ -350,11 +344,11 @@ TEST_F(WsStreamTest, ClientCloseIsEchoedThenSocketClosedAndReportedOnce) {
 
 TEST_F(WsStreamTest, ClientCloseWithoutCodeIsAnsweredEmptyAndReportedAs1005) {
     start_stream();
-    client_send(client_frame(op_close, ""));
+    client_send(client_frame(ws_opcode::close, ""));
 
     const auto answer = next_frame();
     ASSERT_TRUE(answer);
-    EXPECT_EQ(answer->opcode, op_close);
+    EXPECT_EQ(answer->opcode, ws_opcode::close);
     EXPECT_EQ(answer->payload, "");
     EXPECT_TRUE(client_reads_eof());
 
@@ -371,12 +365,12 @@ TEST_F(WsStreamTest, ServerCloseEndsWhenTheClientAnswers) {
 
     const auto frame = next_frame();
     ASSERT_TRUE(frame);
-    EXPECT_EQ(frame->opcode, op_close);
+    EXPECT_EQ(frame->opcode, ws_opcode::close);
     EXPECT_EQ(frame->close_code(), 1001);
     EXPECT_EQ(frame->close_reason(), "bye");
     EXPECT_FALSE(closed_reported()) << "the stream waits for the client's close";
 
-    client_send(client_frame(op_close, close_payload(1001, "")));
+    client_send(client_frame(ws_opcode::close, close_payload(1001, "")));
     EXPECT_TRUE(client_reads_eof());
     ASSERT_TRUE(run_until([&] { return closed_reported(); }));
     run_for(20ms);
@@ -394,7 +388,7 @@ TEST_F(WsStreamTest, ServerCloseUnansweredEndsAtTheCloseTimeout) {
 
     const auto frame = next_frame();
     ASSERT_TRUE(frame);
-    EXPECT_EQ(frame->opcode, op_close);
+    EXPECT_EQ(frame->opcode, ws_opcode::close);
     EXPECT_EQ(frame->close_code(), 1001);
 
     ASSERT_TRUE(run_until([&] { return closed_reported(); }));
@@ -416,7 +410,7 @@ class WsStreamProtocolErrorTest : public WsStreamTest {
         client_send(bytes);
         const auto frame = next_frame();
         ASSERT_TRUE(frame);
-        EXPECT_EQ(frame->opcode, op_close);
+        EXPECT_EQ(frame->opcode, ws_opcode::close);
         EXPECT_EQ(frame->close_code(), code);
         EXPECT_TRUE(client_reads_eof()) << "the server shuts its write side";
         EXPECT_TRUE(direct.closing);
@@ -443,7 +437,7 @@ class WsStreamProtocolErrorTest : public WsStreamTest {
 
 TEST_F(WsStreamProtocolErrorTest, UnmaskedFrameIsClosedWith1002) {
     start_stream();
-    expect_failure(client_frame(op_text, "plain", true, false), 1002, "protocol error");
+    expect_failure(client_frame(ws_opcode::text, "plain", true, false), 1002, "protocol error");
 }
 
 TEST_F(WsStreamProtocolErrorTest, ReservedOpcodeIsClosedWith1002) {
@@ -453,19 +447,19 @@ TEST_F(WsStreamProtocolErrorTest, ReservedOpcodeIsClosedWith1002) {
 
 TEST_F(WsStreamProtocolErrorTest, InvalidUtf8TextIsClosedWith1007) {
     start_stream();
-    expect_failure(client_frame(op_text, "bad \xC3\x28 text"), 1007, "UTF-8");
+    expect_failure(client_frame(ws_opcode::text, "bad \xC3\x28 text"), 1007, "UTF-8");
 }
 
 TEST_F(WsStreamProtocolErrorTest, MessageOverMaxMessageSizeIsClosedWith1009) {
     settings.max_message_size = 100;
     start_stream();
-    expect_failure(client_frame(op_binary, std::string(101, 'x')), 1009, "too big");
+    expect_failure(client_frame(ws_opcode::binary, std::string(101, 'x')), 1009, "too big");
 }
 
 TEST_F(WsStreamTest, ProtocolErrorUnansweredEndsAtTheCloseTimeoutWithTheError) {
     settings.close_timeout = 100ms;
     start_stream();
-    client_send(client_frame(op_text, "plain", true, false));
+    client_send(client_frame(ws_opcode::text, "plain", true, false));
     const auto frame = next_frame();
     ASSERT_TRUE(frame);
     EXPECT_EQ(frame->close_code(), 1002);
@@ -481,7 +475,7 @@ TEST_F(WsStreamTest, ProtocolErrorUnansweredEndsAtTheCloseTimeoutWithTheError) {
 TEST_F(WsStreamTest, MessageOfExactlyMaxMessageSizeIsAccepted) {
     settings.max_message_size = 100;
     start_stream();
-    client_send(client_frame(op_binary, std::string(100, 'x')));
+    client_send(client_frame(ws_opcode::binary, std::string(100, 'x')));
     ASSERT_TRUE(run_until([&] { return events.messages.size() == 1; }));
     EXPECT_EQ(events.messages[0].payload.size(), 100u);
 }
@@ -493,9 +487,9 @@ TEST_F(WsStreamTest, PingAnsweredByPongReportsThePongAndNothingElse) {
 
     const auto ping = next_frame();
     ASSERT_TRUE(ping);
-    EXPECT_EQ(ping->opcode, op_ping);
+    EXPECT_EQ(ping->opcode, ws_opcode::ping);
 
-    client_send(client_frame(op_pong, ping->payload));
+    client_send(client_frame(ws_opcode::pong, ping->payload));
     ASSERT_TRUE(run_until([&] { return events.count("pong") == 1; }));
     // Past the pong timeout: the answered ping is not missed.
     run_for(300ms);
@@ -509,7 +503,7 @@ TEST_F(WsStreamTest, UnansweredPingReportsPongMissingThenClosed) {
     ASSERT_TRUE(stream->ping());
     const auto ping = next_frame();
     ASSERT_TRUE(ping);
-    EXPECT_EQ(ping->opcode, op_ping);
+    EXPECT_EQ(ping->opcode, ws_opcode::ping);
 
     ASSERT_TRUE(run_until([&] { return closed_reported(); }));
     run_for(20ms);
@@ -526,7 +520,7 @@ TEST_F(WsStreamTest, ProtocolErrorAfterOurCloseShutsTheWriteSideAtOnce) {
     EXPECT_EQ(frame->close_code(), 1001);
     // Instead of its close, the client breaks the protocol: no second close
     // frame, the server's side ends for writing.
-    client_send(client_frame(op_text, "plain", true, false));
+    client_send(client_frame(ws_opcode::text, "plain", true, false));
     EXPECT_TRUE(client_reads_eof());
     ASSERT_TRUE(client_leaves_and_one_close_is_reported());
     EXPECT_NE(events.closed[0].error.find("protocol error"), std::string::npos)
@@ -535,7 +529,7 @@ TEST_F(WsStreamTest, ProtocolErrorAfterOurCloseShutsTheWriteSideAtOnce) {
 
 TEST_F(WsStreamTest, ProtocolErrorKeepsItsReasonWhenThePeerResets) {
     start_stream();
-    client_send(client_frame(op_text, "plain", true, false));
+    client_send(client_frame(ws_opcode::text, "plain", true, false));
     ASSERT_TRUE(run_until([&] { return direct.closing; }));
     // The client leaves without reading the close frame: its close resets.
     ASSERT_TRUE(client_leaves_and_one_close_is_reported());
@@ -599,20 +593,20 @@ TEST_F(WsStreamTest, PendingDataGoesOutInOrderBeforeALaterPing) {
 
     const auto small_frame = next_frame();
     ASSERT_TRUE(small_frame);
-    EXPECT_EQ(small_frame->opcode, op_text);
+    EXPECT_EQ(small_frame->opcode, ws_opcode::text);
     EXPECT_EQ(small_frame->payload, "small");
     const auto a = next_frame();
     ASSERT_TRUE(a);
-    EXPECT_EQ(a->opcode, op_binary);
+    EXPECT_EQ(a->opcode, ws_opcode::binary);
     EXPECT_TRUE(a->fin);
     EXPECT_TRUE(a->payload == first) << "the first data frame arrived damaged";
     const auto b = next_frame();
     ASSERT_TRUE(b);
-    EXPECT_EQ(b->opcode, op_text);
+    EXPECT_EQ(b->opcode, ws_opcode::text);
     EXPECT_TRUE(b->payload == second) << "the second data frame arrived damaged";
     const auto c = next_frame();
     ASSERT_TRUE(c);
-    EXPECT_EQ(c->opcode, op_ping);
+    EXPECT_EQ(c->opcode, ws_opcode::ping);
     EXPECT_TRUE(inbox.empty());
 
     ASSERT_TRUE(run_until([&] { return !direct.library_writing; }));
@@ -646,15 +640,16 @@ class WsStreamStalledClientTest : public WsStreamTest {
 
 TEST_F(WsStreamStalledClientTest, PingsFromAClientThatDoesNotReadAreAnsweredByOnePong) {
     ASSERT_NO_FATAL_FAILURE(stall());
-    for (int i = 0; i < 100; ++i) client_send(client_frame(op_ping, "ping " + std::to_string(i)));
+    for (int i = 0; i < 100; ++i)
+        client_send(client_frame(ws_opcode::ping, "ping " + std::to_string(i)));
     run_for(50ms);
     // The client reads again: the data, then one pong, for the latest ping.
     const auto data = next_frame();
     ASSERT_TRUE(data);
-    EXPECT_EQ(data->opcode, op_binary);
+    EXPECT_EQ(data->opcode, ws_opcode::binary);
     const auto pong = next_frame();
     ASSERT_TRUE(pong);
-    EXPECT_EQ(pong->opcode, op_pong);
+    EXPECT_EQ(pong->opcode, ws_opcode::pong);
     EXPECT_EQ(pong->payload, "ping 99");
     ASSERT_TRUE(run_until([&] { return !direct.library_writing; }));
     client_read_some();
@@ -665,7 +660,7 @@ TEST_F(WsStreamStalledClientTest, ACloseFromAClientThatDoesNotReadEndsAtTheClose
     settings.close_timeout = 100ms;
     ASSERT_NO_FATAL_FAILURE(stall());
     // The answer waits behind the data the client does not read.
-    client_send(client_frame(op_close, close_payload(1000, "")));
+    client_send(client_frame(ws_opcode::close, close_payload(1000, "")));
     ASSERT_TRUE(run_until([&] { return closed_reported(); }));
     run_for(20ms);
     ASSERT_EQ(events.closed.size(), 1u);
@@ -688,9 +683,9 @@ TEST_F(WsStreamTest, ClosingStreamRefusesWritesAndForgetsItsDescriptorOnceClosed
 
     const auto frame = next_frame();
     ASSERT_TRUE(frame);
-    EXPECT_EQ(frame->opcode, op_close);
+    EXPECT_EQ(frame->opcode, ws_opcode::close);
     EXPECT_EQ(frame->close_code(), 1000);
-    client_send(client_frame(op_close, close_payload(1000, "")));
+    client_send(client_frame(ws_opcode::close, close_payload(1000, "")));
     ASSERT_TRUE(run_until([&] { return closed_reported(); }));
     EXPECT_EQ(direct.fd, -1);
     EXPECT_TRUE(direct.closing);
