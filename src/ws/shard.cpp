@@ -122,23 +122,15 @@ FrameWrite BasicShard<Config>::write(Session& session, const std::vector<FramePt
                                      std::size_t& written) {
     written = 0;
     const DirectWrite& direct = session.direct;
-    // After websocketpp's close frame (or its shutdown) no data frame may follow.
+    // After a close frame (or websocketpp's shutdown) no data frame may follow.
     if (direct.closing) return FrameWrite::failed;
-    if (!direct.writable_directly()) {
-        // TLS, or a write of the connection's own waits: it sequences them.
-        if (direct.streamed) return stream_of(session).write_frames(frames, 0);
-        return connection_of(session).write_frames(frames);
-    }
+    // TLS: websocketpp's connection sequences every write.
+    if (!direct.streamed) return connection_of(session).write_frames(frames);
+    // A write of the stream's own waits: behind it.
+    if (!direct.writable_directly()) return stream_of(session).write_frames(frames, 0);
     const FrameWrite result = send_frames(direct.fd, frames, written);
     if (result != FrameWrite::pending) return result;
-    return write_rest(session, frames, written);
-}
-
-template <typename Config>
-FrameWrite BasicShard<Config>::write_rest(Session& session, const std::vector<FramePtr>& frames,
-                                          std::size_t written) {
-    if (session.direct.streamed) return stream_of(session).write_frames(frames, written);
-    return connection_of(session).write_rest(frames, written);
+    return stream_of(session).write_frames(frames, written);
 }
 
 template <typename Config>
@@ -161,7 +153,7 @@ void BasicShard<Config>::write_pass(PassWrite* writes, std::size_t count) {
         w.result = sent_outcomes_[i].result;
         w.written = sent_outcomes_[i].written;
         if (w.result == FrameWrite::pending) {
-            w.result = write_rest(*w.session, w.frames, w.written);
+            w.result = stream_of(*w.session).write_frames(w.frames, w.written);
         }
     }
     sent_.clear();
@@ -274,12 +266,9 @@ template <typename Config>
 void BasicShard<Config>::hand_over(const ConnectionPtr& con, Session& session) {
     boost::system::error_code ec;
     const int fd = con->get_raw_socket().release(ec);
-    if (ec) {
-        // Left to websocketpp, which reports its end as for any other.
-        session.direct.fd = con->get_raw_socket().native_handle();
-        con->direct = &session.direct;
-        return;
-    }
+    // Fails only for a socket already closed: websocketpp ends the
+    // connection and reports it as for any other.
+    if (ec) return;
     StreamEvents& events = *this;
     std::shared_ptr<WsStream> stream;
     try {

@@ -83,10 +83,6 @@ class BasicShard final : public Shard,
     static WsStream& stream_of(const Session& session) {
         return *static_cast<WsStream*>(session.connection.get());
     }
-    // The rest of a write the kernel took `written` bytes of, by whoever
-    // owns the session's connection.
-    FrameWrite write_rest(Session& session, const std::vector<FramePtr>& frames,
-                          std::size_t written);
     // A plain connection whose 101 is out leaves websocketpp for a WsStream.
     void hand_over(const ConnectionPtr& con, Session& session);
 

@@ -2,15 +2,12 @@
 // two sources: websocketpp's own frames (the 101 response, pings, pongs,
 // closes) and the sessions' data frames, which bypass websocketpp's queue.
 //
-// Data frames are written with one non-blocking sendmsg() of every frame at
-// once (send_frames), and when the kernel takes it all (the usual case) that
-// is the whole cost of the write. The glue does that from the session alone
-// (DirectWrite), without touching the connection object, whose lines are
-// cold in a fan-out to thousands. What the kernel does not take, and every
-// write on TLS, goes out by asio's async_write here; its completion is told
-// to the WriteListener, which is how flow control learns that the kernel has
-// accepted a client's bytes. The two sources never interleave: a write of one
-// waits for the other's in flight, then starts.
+// A plain connection leaves websocketpp once its 101 is out (ws_stream.hpp),
+// so the data frames written here are those of TLS connections: by asio's
+// async_write, whose completion is told to the WriteListener, which is how
+// flow control learns that the kernel has accepted a client's bytes. The two
+// sources never interleave: a write of one waits for the other's in flight,
+// then starts.
 //
 // websocketpp calls `transport_con_type::async_write` by its qualified name,
 // so a transport whose connection type derives from asio's and hides those
@@ -18,12 +15,7 @@
 // way, to bound the TLS handshake by --handshake-timeout.
 #pragma once
 
-#include <sys/socket.h>
-#include <sys/uio.h>
-
-#include <array>
 #include <boost/asio/write.hpp>
-#include <cerrno>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -32,7 +24,6 @@
 #include <websocketpp/transport/asio/security/base.hpp>
 
 #include "mqttws/subscription_index.hpp"
-#include "ws/batched_sender.hpp"
 #include "ws/descriptor_reserve.hpp"
 #include "ws/frame.hpp"
 
@@ -49,9 +40,10 @@ class WriteListener {
 };
 
 // What the glue needs to write a session's frames itself, kept in the
-// session (warm) and updated by the transport while the session exists.
+// session (warm, so a fan-out to thousands never touches their connection
+// objects) and updated by its connection while the session exists.
 struct DirectWrite {
-    int fd = -1;                   // plain TCP once open; -1: TLS or not open
+    int fd = -1;                   // a WsStream's socket; -1: TLS, not open, or closed
     bool closing = false;          // a close frame is sent or queued
     bool library_writing = false;  // a write of websocketpp's (or the stream's) waits or runs
     bool streamed = false;         // the connection is a WsStream, websocketpp's is gone
@@ -118,11 +110,14 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
 
     // Our data frames. One write at a time: after `pending`, the next call
     // waits for on_write_done.
-    FrameWrite write_frames(const std::vector<FramePtr>& frames) { return write(frames, 0, false); }
-    // The same for frames whose first `written` bytes send_frames already
-    // wrote: the rest goes out asynchronously.
-    FrameWrite write_rest(const std::vector<FramePtr>& frames, std::size_t written) {
-        return write(frames, written, true);
+    FrameWrite write_frames(const std::vector<FramePtr>& frames) {
+        if (library_in_flight_ || frames_in_flight_) {
+            // Right after the write in flight completes.
+            waiting_.insert(waiting_.end(), frames.begin(), frames.end());
+            return FrameWrite::pending;
+        }
+        start_frames(frames);
+        return FrameWrite::pending;
     }
 
     // The shard's client behind this connection; 0 once it is forgotten
@@ -167,40 +162,12 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
   private:
     friend class WriteAwareEndpoint<TransportConfig>;
 
-    FrameWrite write(const std::vector<FramePtr>& frames, std::size_t written, bool tried) {
-        if (library_in_flight_ || frames_in_flight_) {
-            // Right after the write in flight completes.
-            waiting_.insert(waiting_.end(), frames.begin(), frames.end());
-            waiting_written_ = written;
-            waiting_tried_ = tried;
-            return FrameWrite::pending;
-        }
-        return start_frames(frames, written, tried, false);
-    }
-
-    FrameWrite start_frames(const std::vector<FramePtr>& frames, std::size_t written, bool tried,
-                            bool tell_when_done) {
-        if (!tried && !base::is_secure()) {
-            const FrameWrite result =
-                send_frames(base::get_raw_socket().native_handle(), frames, written);
-            if (result == FrameWrite::failed) return result;
-            if (result == FrameWrite::done) {
-                if (tell_when_done && listener && client_id != 0)
-                    listener->on_write_done(client_id);
-                return FrameWrite::done;
-            }
-        }
-        // The rest (or, on TLS, all of it) by asio, which waits for room.
+    void start_frames(const std::vector<FramePtr>& frames) {
         in_flight_frames_ = frames;
         async_buffers_.clear();
         for (const FramePtr& frame : in_flight_frames_) {
             for (const std::string* part : {&frame->get_header(), &frame->get_payload()}) {
-                if (written >= part->size()) {
-                    written -= part->size();
-                    continue;
-                }
-                async_buffers_.emplace_back(part->data() + written, part->size() - written);
-                written = 0;
+                if (!part->empty()) async_buffers_.emplace_back(part->data(), part->size());
             }
         }
         frames_in_flight_ = true;
@@ -233,14 +200,12 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
                 }
                 if (listener && client_id != 0) listener->on_write_done(client_id);
             });
-        return FrameWrite::pending;
     }
 
     void start_waiting() {
         std::vector<FramePtr> frames = std::move(waiting_);
         waiting_.clear();
-        start_frames(frames, std::exchange(waiting_written_, 0),
-                     std::exchange(waiting_tried_, false), true);
+        start_frames(frames);
     }
 
     void library_write(std::vector<buffer> bufs, write_handler handler) {
@@ -275,9 +240,7 @@ class WriteAwareConnection : public websocketpp::transport::asio::connection<Tra
     std::vector<FramePtr> in_flight_frames_;  // keeps the async write's bytes alive
     std::vector<boost::asio::const_buffer> async_buffers_;
     std::vector<FramePtr> waiting_;  // frames behind websocketpp's write
-    std::size_t waiting_written_ = 0;
-    bool waiting_tried_ = false;
-    std::vector<buffer> deferred_;  // websocketpp's write behind ours
+    std::vector<buffer> deferred_;   // websocketpp's write behind ours
     write_handler deferred_handler_;
     websocketpp::transport::shutdown_handler deferred_shutdown_;  // TLS, behind ours
     long tls_handshake_timeout_ = 0;                              // ms; 0: none

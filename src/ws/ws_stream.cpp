@@ -57,12 +57,10 @@ void WsStream::on_readable(const boost::system::error_code& ec) {
     for (int round = 0; round < max_reads_per_wakeup; ++round) {
         const ssize_t got = ::recv(fd, read_buffer_.data(), read_buffer_.size(), MSG_DONTWAIT);
         if (got > 0) {
-            // After a protocol error the rest is not read as frames: it is
-            // only drained until the peer closes.
-            if (state_ != State::failing) {
-                parser_.feed(read_buffer_.data(), static_cast<std::size_t>(got), *this);
-                if (state_ == State::closed) return;
-            }
+            // After a close or a protocol error the parser has stopped: the
+            // rest is only drained until the peer closes.
+            parser_.feed(read_buffer_.data(), static_cast<std::size_t>(got), *this);
+            if (state_ == State::closed) return;
             if (static_cast<std::size_t>(got) < read_buffer_.size()) break;
             continue;
         }
