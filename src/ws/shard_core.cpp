@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <boost/asio/post.hpp>
 #include <utility>
 
 #include "mqttws/envelope_encoder.hpp"
@@ -38,14 +37,15 @@ ShardCore::ShardCore(unsigned index, ShardContext context, boost::asio::io_conte
       ping_timer_(io),
       delivery_(options_, counters_, io_side, context_.retained, context_.history),
       protocol_ops_(options_, counters_, delivery_, context_.publisher,
-                    [this](std::function<void()> task) { post_task(std::move(task)); }) {}
+                    [this](std::function<void()> task) { post_task(std::move(task)); }),
+      inbox_(io) {}
 
 void ShardCore::post_task(std::function<void()> task) {
-    if (inbox_.push({nullptr, std::move(task)})) boost::asio::post(io_, [this] { run_pass(); });
+    inbox_.push({nullptr, std::move(task)});
 }
 
 void ShardCore::post_message(OutboundMessagePtr message) {
-    if (inbox_.push({std::move(message), nullptr})) boost::asio::post(io_, [this] { run_pass(); });
+    inbox_.push({std::move(message), nullptr});
 }
 
 void ShardCore::post_status(bool mqtt_connected) {
@@ -61,10 +61,9 @@ void ShardCore::post_retained_ready() {
     post_task([this] { delivery_.resume_all(); });
 }
 
-void ShardCore::run_pass() {
-    inbox_.take(pass_);
+void ShardCore::run_pass(std::vector<InboxItem>& items) {
     delivery_.start_pass();
-    for (InboxItem& item : pass_) {
+    for (InboxItem& item : items) {
         // One item's failure must not lose the rest of the burst.
         try {
             if (item.message) {
@@ -77,7 +76,7 @@ void ShardCore::run_pass() {
                           e.what());
         }
     }
-    pass_.clear();
+    items.clear();
     delivery_.flush();
 }
 
@@ -221,6 +220,7 @@ void ShardCore::close_expired(Session& session) {
 }
 
 void ShardCore::start() {
+    inbox_.start([this](std::vector<InboxItem>& items) { run_pass(items); });
     schedule_pings();
 }
 
@@ -256,7 +256,9 @@ void ShardCore::shutdown() {
 }
 
 void ShardCore::finish_shutdown_if_idle() {
-    if (shutting_down_ && delivery_.size() == 0) shutdown_timer_.cancel();
+    if (!shutting_down_ || delivery_.size() != 0) return;
+    shutdown_timer_.cancel();
+    inbox_.stop();
 }
 
 void ShardCore::announce(const char* event, const Session& session) {

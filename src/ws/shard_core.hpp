@@ -91,7 +91,7 @@ class ShardCore {
     void shutdown();
 
   private:
-    void run_pass();
+    void run_pass(std::vector<InboxItem>& items);
     void schedule_expiry(Session& session, std::chrono::system_clock::time_point valid_until);
     void close_expired(Session& session);
     void schedule_pings();
@@ -110,7 +110,6 @@ class ShardCore {
     ProtocolOps protocol_ops_;
     RandomSource random_;
     ShardInbox inbox_;
-    std::vector<InboxItem> pass_;
     bool shutting_down_ = false;
 };
 

@@ -2,8 +2,16 @@
 // (the MQTT thread, publish completions), one reader (the shard). A writer
 // that finds the inbox empty wakes the shard; the others only append, so a
 // burst costs one wakeup, and the shard takes the whole burst in one pass.
+//
+// The wakeup is an eventfd the shard's reactor waits on, not a handler posted
+// to its io_context: asio makes the posting thread interrupt the reactor while
+// it holds the scheduler's lock, so the woken shard thread blocks on that lock
+// at once and is woken a second time. Per message and shard that was two futex
+// calls and an extra sleep; a write to the eventfd is one system call.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <functional>
 #include <mutex>
 #include <vector>
@@ -21,23 +29,34 @@ struct InboxItem {
 
 class ShardInbox {
   public:
-    // Any thread. True when the inbox was empty: the caller wakes the shard.
-    bool push(InboxItem item) {
-        const std::lock_guard<std::mutex> lock(mutex_);
-        items_.push_back(std::move(item));
-        return items_.size() == 1;
-    }
+    // Called on the reader's thread with each burst, in the order pushed.
+    using Pass = std::function<void(std::vector<InboxItem>&)>;
 
-    // The shard's thread: replaces `out` with everything queued.
-    void take(std::vector<InboxItem>& out) {
-        out.clear();
-        const std::lock_guard<std::mutex> lock(mutex_);
-        out.swap(items_);
-    }
+    // Throws std::system_error when no eventfd can be made.
+    explicit ShardInbox(boost::asio::io_context& io);
+    ShardInbox(const ShardInbox&) = delete;
+    ShardInbox& operator=(const ShardInbox&) = delete;
+
+    // Any thread, for as long as the inbox exists.
+    void push(InboxItem item);
+
+    // The reader's thread: runs `pass` for what is queued and for every later burst,
+    // until stop().
+    void start(Pass pass);
+    // The reader's thread: no more passes; the io_context no longer waits for the inbox.
+    void stop();
 
   private:
+    void wait();
+    void take();
+
+    const int wakeup_fd_;  // read by writers; the descriptor below owns it
+    boost::asio::posix::stream_descriptor wakeup_;
+    Pass pass_;
+    bool stopped_ = false;
     std::mutex mutex_;
     std::vector<InboxItem> items_;
+    std::vector<InboxItem> taken_;  // the reader's, kept for its capacity
 };
 
 }  // namespace mqttws::ws

@@ -1,0 +1,76 @@
+// Role: handoff (see shard_inbox.hpp).
+#include "ws/shard_inbox.hpp"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <system_error>
+#include <utility>
+
+namespace mqttws::ws {
+
+namespace {
+
+int make_eventfd() {
+    const int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (fd < 0) throw std::system_error(errno, std::system_category(), "eventfd");
+    return fd;
+}
+
+}  // namespace
+
+ShardInbox::ShardInbox(boost::asio::io_context& io)
+    : wakeup_fd_(make_eventfd()), wakeup_(io, wakeup_fd_) {}
+
+void ShardInbox::push(InboxItem item) {
+    {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        items_.push_back(std::move(item));
+        if (items_.size() != 1) return;
+    }
+    // Outside the lock: the woken reader's first step is to take it. The write
+    // fails only when the counter is about to overflow, which needs 2^64 writes
+    // the reader never reads, and then the reader is already awake.
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto written = ::write(wakeup_fd_, &one, sizeof one);
+}
+
+void ShardInbox::start(Pass pass) {
+    pass_ = std::move(pass);
+    wait();
+    // A pass for what was pushed before the wait existed, run by the loop like any other.
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto written = ::write(wakeup_fd_, &one, sizeof one);
+}
+
+void ShardInbox::stop() {
+    stopped_ = true;
+    boost::system::error_code ignored;
+    wakeup_.cancel(ignored);
+}
+
+void ShardInbox::wait() {
+    // The reactor watches the eventfd edge-triggered: the wait is armed before the
+    // counter is read, so a push between the read and the next wait still wakes it.
+    wakeup_.async_wait(boost::asio::posix::descriptor_base::wait_read,
+                       [this](const boost::system::error_code& error) {
+                           if (error || stopped_) return;
+                           wait();
+                           take();
+                       });
+}
+
+void ShardInbox::take() {
+    std::uint64_t count = 0;
+    [[maybe_unused]] const auto read = ::read(wakeup_fd_, &count, sizeof count);
+    taken_.clear();
+    {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        taken_.swap(items_);
+    }
+    if (!taken_.empty()) pass_(taken_);
+}
+
+}  // namespace mqttws::ws

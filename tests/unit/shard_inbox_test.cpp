@@ -1,0 +1,120 @@
+// ShardInbox with an io_context run by the test (no sockets): other threads push,
+// the io_context's thread takes bursts. Every wait is a loop with a deadline.
+#include "ws/shard_inbox.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+namespace mqttws::ws {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto deadline_after = 10s;
+
+// Runs `io` until `done()` holds or the deadline passes; true when it held.
+template <typename Done>
+bool run_until(boost::asio::io_context& io, Done done) {
+    const auto deadline = std::chrono::steady_clock::now() + deadline_after;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        io.restart();
+        io.run_for(10ms);
+    }
+    return true;
+}
+
+InboxItem task_item(std::function<void()> task) {
+    return {nullptr, std::move(task)};
+}
+
+TEST(ShardInboxTest, WhatWasPushedBeforeStartArrivesInOnePassInOrder) {
+    boost::asio::io_context io{1};
+    ShardInbox inbox(io);
+    std::vector<int> order;
+    for (int i = 0; i < 5; ++i) inbox.push(task_item([&order, i] { order.push_back(i); }));
+    std::vector<std::size_t> pass_sizes;
+    inbox.start([&](std::vector<InboxItem>& items) {
+        pass_sizes.push_back(items.size());
+        for (auto& item : items) item.task();
+    });
+    ASSERT_TRUE(run_until(io, [&] { return order.size() == 5; }));
+    EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3, 4}));
+    EXPECT_EQ(pass_sizes, (std::vector<std::size_t>{5}));
+}
+
+TEST(ShardInboxTest, PushesFromManyThreadsAllArriveEachWritersInOrder) {
+    boost::asio::io_context io{1};
+    ShardInbox inbox(io);
+    constexpr int writers = 4;
+    constexpr int per_writer = 20'000;
+    std::vector<std::vector<int>> seen(writers);
+    std::atomic<int> total{0};
+    std::size_t passes = 0;
+    inbox.start([&](std::vector<InboxItem>& items) {
+        ++passes;
+        for (auto& item : items) item.task();
+    });
+    std::vector<std::thread> threads;
+    for (int w = 0; w < writers; ++w) {
+        threads.emplace_back([&, w] {
+            for (int i = 0; i < per_writer; ++i) {
+                // The task runs on the reader's thread only, so `seen` needs no lock.
+                inbox.push(task_item([&seen, &total, w, i] {
+                    seen[w].push_back(i);
+                    ++total;
+                }));
+            }
+        });
+    }
+    const bool all = run_until(io, [&] { return total.load() == writers * per_writer; });
+    for (auto& thread : threads) thread.join();
+    ASSERT_TRUE(all) << total.load() << " of " << writers * per_writer << " arrived";
+    for (int w = 0; w < writers; ++w) {
+        ASSERT_EQ(seen[w].size(), static_cast<std::size_t>(per_writer));
+        for (int i = 0; i < per_writer; ++i) ASSERT_EQ(seen[w][i], i);
+    }
+    // Bursts are taken whole: fewer passes than items.
+    EXPECT_LT(passes, static_cast<std::size_t>(writers * per_writer));
+}
+
+TEST(ShardInboxTest, APushDuringAPassGetsAPassOfItsOwn) {
+    boost::asio::io_context io{1};
+    ShardInbox inbox(io);
+    int runs = 0;
+    inbox.start([&](std::vector<InboxItem>& items) {
+        for (auto& item : items) item.task();
+    });
+    // Each task pushes the next from inside the pass, with no other wakeup to ride on.
+    std::function<void()> step = [&] {
+        if (++runs < 100) inbox.push(task_item(step));
+    };
+    inbox.push(task_item(step));
+    EXPECT_TRUE(run_until(io, [&] { return runs == 100; })) << runs;
+}
+
+TEST(ShardInboxTest, StopLetsTheLoopEndAndLaterPushesAreNotRun) {
+    boost::asio::io_context io{1};
+    ShardInbox inbox(io);
+    int runs = 0;
+    inbox.start([&](std::vector<InboxItem>& items) {
+        for (auto& item : items) item.task();
+    });
+    inbox.push(task_item([&] { ++runs; }));
+    ASSERT_TRUE(run_until(io, [&] { return runs == 1; }));
+    inbox.stop();
+    io.restart();
+    // With nothing else to wait for, run() returns: the inbox holds the loop no longer.
+    std::thread pusher([&] { inbox.push(task_item([&] { ++runs; })); });
+    pusher.join();
+    io.run();
+    EXPECT_EQ(runs, 1);
+}
+
+}  // namespace
+}  // namespace mqttws::ws
