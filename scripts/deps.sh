@@ -18,14 +18,8 @@ PACKAGES=(
   prometheus
 )
 
-# Print the packages from "$@" that dpkg does not report as fully installed ("ii").
-missing_packages() {
-  local pkg status
-  for pkg in "$@"; do
-    status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
-    [[ $status == ii* ]] || printf '%s\n' "$pkg"
-  done
-}
+# shellcheck source=scripts/missing-packages.sh
+. "$(dirname "${BASH_SOURCE[0]}")/missing-packages.sh"
 
 main() {
   local missing=()

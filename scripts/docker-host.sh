@@ -19,13 +19,8 @@ unmount_below() {
 
 engine_answers() { timeout 20 docker info >/dev/null 2>&1; }
 
-missing_packages() {
-  local pkg status
-  for pkg in "$@"; do
-    status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)
-    [[ $status == ii* ]] || printf '%s\n' "$pkg"
-  done
-}
+# shellcheck source=scripts/missing-packages.sh
+. "$(dirname "${BASH_SOURCE[0]}")/missing-packages.sh"
 
 # Installs the packages named as arguments, and docker.io and debootstrap, when missing.
 install_docker_tools() {
