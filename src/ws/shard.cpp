@@ -99,7 +99,8 @@ void BasicShard<Config>::run() {
     // A handler that throws must not take the other clients down with it.
     for (;;) {
         try {
-            io_.run();
+            // One handler at a time, so a waiting burst goes next (ShardInbox).
+            while (io_.run_one() != 0) core_.take_waiting_burst();
             return;
         } catch (const std::exception& e) {
             spdlog::error("shard {}: unexpected exception in handler: {}", index_, e.what());

@@ -72,6 +72,8 @@ class ShardCore {
     // The retained store finished a resync: replays that waited go on.
     void post_retained_ready();
     void post_task(std::function<void()> task);
+    // The shard's thread, between handlers: delivers a waiting burst now.
+    void take_waiting_burst() { inbox_.take_if_waiting(); }
 
     // The handshake, including --max-connections (shared by every shard).
     HandshakeResult decide(const HandshakeRequest& request);

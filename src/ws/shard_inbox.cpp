@@ -29,6 +29,7 @@ void ShardInbox::push(InboxItem item) {
         const std::lock_guard<std::mutex> lock(mutex_);
         items_.push_back(std::move(item));
         if (items_.size() != 1) return;
+        waiting_.store(true, std::memory_order_relaxed);
     }
     // Outside the lock: the woken reader's first step is to take it. The write
     // fails only when the counter is about to overflow, which needs 2^64 writes
@@ -45,6 +46,12 @@ void ShardInbox::start(Pass pass) {
     [[maybe_unused]] const auto written = ::write(wakeup_fd_, &one, sizeof one);
 }
 
+void ShardInbox::take_if_waiting() {
+    if (!waiting_.load(std::memory_order_relaxed) || stopped_) return;
+    // The eventfd stays readable: its handler comes later and finds little or nothing.
+    take();
+}
+
 void ShardInbox::stop() {
     stopped_ = true;
     boost::system::error_code ignored;
@@ -58,17 +65,19 @@ void ShardInbox::wait() {
                        [this](const boost::system::error_code& error) {
                            if (error || stopped_) return;
                            wait();
+                           std::uint64_t count = 0;
+                           [[maybe_unused]] const auto read =
+                               ::read(wakeup_fd_, &count, sizeof count);
                            take();
                        });
 }
 
 void ShardInbox::take() {
-    std::uint64_t count = 0;
-    [[maybe_unused]] const auto read = ::read(wakeup_fd_, &count, sizeof count);
     taken_.clear();
     {
         const std::lock_guard<std::mutex> lock(mutex_);
         taken_.swap(items_);
+        waiting_.store(false, std::memory_order_relaxed);
     }
     if (!taken_.empty()) pass_(taken_);
 }

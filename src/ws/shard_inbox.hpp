@@ -8,8 +8,14 @@
 // it holds the scheduler's lock, so the woken shard thread blocks on that lock
 // at once and is woken a second time. Per message and shard that was two futex
 // calls and an extra sleep; a write to the eventfd is one system call.
+//
+// A busy shard sees the eventfd only at its next epoll_wait, after every
+// handler already queued, so it also asks after each handler whether a burst
+// is waiting (take_if_waiting): live messages are not held up behind a crowd
+// of handshakes or replays.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <functional>
@@ -43,6 +49,8 @@ class ShardInbox {
     // The reader's thread: runs `pass` for what is queued and for every later burst,
     // until stop().
     void start(Pass pass);
+    // The reader's thread, between handlers: the pass now, if a burst is waiting.
+    void take_if_waiting();
     // The reader's thread: no more passes; the io_context no longer waits for the inbox.
     void stop();
 
@@ -56,6 +64,8 @@ class ShardInbox {
     bool stopped_ = false;
     std::mutex mutex_;
     std::vector<InboxItem> items_;
+    // Whether items_ holds anything: a hint read without the lock, written under it.
+    std::atomic<bool> waiting_{false};
     std::vector<InboxItem> taken_;  // the reader's, kept for its capacity
 };
 

@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <chrono>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -96,6 +98,30 @@ TEST(ShardInboxTest, APushDuringAPassGetsAPassOfItsOwn) {
     };
     inbox.push(task_item(step));
     EXPECT_TRUE(run_until(io, [&] { return runs == 100; })) << runs;
+}
+
+TEST(ShardInboxTest, ABurstWaitingBetweenHandlersGoesBeforeHandlersQueuedEarlier) {
+    boost::asio::io_context io{1};
+    ShardInbox inbox(io);
+    std::vector<std::string> order;
+    inbox.start([&](std::vector<InboxItem>& items) {
+        for (auto& item : items) item.task();
+    });
+    // Let the start's own pass go by, so the loop is idle.
+    io.poll();
+    // A busy loop: a handler pushes a live message while another handler is queued.
+    boost::asio::post(io, [&] {
+        order.push_back("handler");
+        boost::asio::post(io, [&] { order.push_back("queued before the push"); });
+        inbox.push(task_item([&] { order.push_back("burst"); }));
+    });
+    // The shard's loop: one handler, then a waiting burst.
+    const auto deadline = std::chrono::steady_clock::now() + deadline_after;
+    while (order.size() < 3 && std::chrono::steady_clock::now() < deadline) {
+        io.run_one_for(10ms);
+        inbox.take_if_waiting();
+    }
+    EXPECT_EQ(order, (std::vector<std::string>{"handler", "burst", "queued before the push"}));
 }
 
 TEST(ShardInboxTest, StopLetsTheLoopEndAndLaterPushesAreNotRun) {
