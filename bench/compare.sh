@@ -9,14 +9,15 @@
 #   node-red         Node-RED 5 (mqtt in -> websocket out, bench/node-red-flow.json)
 #   mosquitto        Mosquitto alone (native MQTT subscribers: the broker's own fan-out)
 # Each target load runs on every peer in turn (fresh processes), so runs of one load are
-# close in time; then the capacity sweeps (bridge, Node-RED, Mosquitto), the bridge's other
+# close in time, and all of that --rounds times (3 unless told), so the tables can show
+# each peer's median round and a drift of the machine's state shows as a spread; then the capacity sweeps (bridge, Node-RED, Mosquitto), the bridge's other
 # scenarios, the idle runs, the retained replay runs (bridge and bridge-before) and the
 # recovery runs (bridge only: bridge-before may predate --history). Every
 # run is one mwb-bench JSON line appended to OUT/results.jsonl; at the end bench/report.py
 # prints the tables with ratios. Loopback only; every run has a timeout.
 #
 #   bench/compare.sh [--build-dir DIR] [--out DIR] [--duration S] [--quick] [--skip-node-red]
-#                    [--baseline BINARY] [--floor BINARY] [--only replay|recovery]
+#                    [--baseline BINARY] [--floor BINARY] [--only replay|recovery] [--rounds N]
 #
 # --only runs that part alone (each of its runs on a fresh bridge) and skips Node-RED.
 #
@@ -35,6 +36,7 @@ SKIP_NODE_RED=0
 BASELINE=""
 FLOOR=""
 ONLY=""
+ROUNDS=3
 MQTT_PORT=${MWB_BENCH_MQTT_PORT:-18830}
 BRIDGE_PORT=${MWB_BENCH_BRIDGE_PORT:-18080}
 NODE_RED_PORT=${MWB_BENCH_NODE_RED_PORT:-18800}
@@ -49,7 +51,8 @@ while (($#)); do
     --baseline) BASELINE=$(realpath -m "$2"); shift ;;
     --floor) FLOOR=$(realpath -m "$2"); shift ;;
     --only) ONLY=$2; shift ;;
-    -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --rounds) ROUNDS=$2; shift ;;
+    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "compare.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
   shift
@@ -58,6 +61,10 @@ case $ONLY in
   "") ;;
   replay|recovery) SKIP_NODE_RED=1 ;;
   *) echo "compare.sh: --only: replay or recovery, not: $ONLY" >&2; exit 2 ;;
+esac
+case $ROUNDS in
+  [1-9]) ;;
+  *) echo "compare.sh: --rounds: 1 to 9, not: $ROUNDS" >&2; exit 2 ;;
 esac
 for binary in "$BASELINE" "$FLOOR"; do
   if [[ -n $binary && ! -x $binary ]]; then
@@ -152,13 +159,13 @@ set_client_args() {
 }
 
 # run PEER LABEL mwb-bench-args...: one run bounded by RUN_TIMEOUT seconds (300 unless
-# set), its line appended to the results.
+# set), its line appended to the results (with ROUND, when set).
 run() {
   local peer=$1 label=$2; shift 2
   local line
   line=$(timeout "${RUN_TIMEOUT:-300}" "$BENCH" --mqtt "tcp://127.0.0.1:$MQTT_PORT" --label "$label" \
     --broker-pid "$BROKER_PID" "$@") || line='{"ok":false,"error":"mwb-bench failed or timed out"}'
-  line=${line%\}},\"peer\":\"$peer\"}
+  line=${line%\}},\"peer\":\"$peer\"${ROUND:+,\"round\":$ROUND}}
   echo "$line" >> "$RESULTS"
   python3 "$ROOT/bench/report.py" --one "$line" >&2
 }
@@ -176,17 +183,20 @@ REPLAY_RUNS=("10000 100 replay-small 60" "100000 1000 replay 240")
 RECOVERY_RUNS=("100 recovery-small 60" "1000 recovery 240")
 
 # Each target load on every peer in turn, a fresh process per run: runs of one load are
-# minutes apart at most, so a change in the machine's load shows in all peers alike.
+# minutes apart at most, so a change in the machine's load shows in all peers alike. The
+# whole of it ROUNDS times: one round is one sample of a machine whose state drifts.
 run_target_loads() {
-  local load clients rate peer
-  for load in "${TARGET_LOADS[@]}"; do
-    read -r clients rate <<< "$load"
-    for peer in "${PEER_ORDER[@]}"; do
-      start_peer "$peer"
-      set_client_args "$peer"
-      run "$peer" target "${FANOUT_ARGS[@]}" --clients "$clients" --rate "$rate" \
-        --duration "$DURATION" --bridge-pid "$PEER_PID"
-      stop_peer "$peer"
+  local load clients rate peer ROUND
+  for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+    for load in "${TARGET_LOADS[@]}"; do
+      read -r clients rate <<< "$load"
+      for peer in "${PEER_ORDER[@]}"; do
+        start_peer "$peer"
+        set_client_args "$peer"
+        run "$peer" target "${FANOUT_ARGS[@]}" --clients "$clients" --rate "$rate" \
+          --duration "$DURATION" --bridge-pid "$PEER_PID"
+        stop_peer "$peer"
+      done
     done
   done
 }
@@ -312,7 +322,7 @@ main() {
     return
   fi
 
-  log "1/6 target loads: ${PEER_ORDER[*]}"
+  log "1/6 target loads, $ROUNDS rounds: ${PEER_ORDER[*]}"
   run_target_loads
 
   log "2/6 mqtt-ws-bridge: capacity sweeps and other scenarios"
