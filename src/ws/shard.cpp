@@ -99,7 +99,9 @@ void BasicShard<Config>::run() {
     // A handler that throws must not take the other clients down with it.
     for (;;) {
         try {
-            // One handler at a time, so a waiting burst goes next (ShardInbox).
+            // One handler at a time, so a waiting burst goes next (ShardInbox). A pass
+            // run this way is outside any handler: work it posts goes through the
+            // scheduler's queue, and dispatch() from it would not run inline.
             while (io_.run_one() != 0) core_.take_waiting_burst();
             return;
         } catch (const std::exception& e) {

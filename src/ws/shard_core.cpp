@@ -250,6 +250,7 @@ void ShardCore::shutdown() {
     shutdown_timer_.async_wait([this](const boost::system::error_code& error) {
         if (error) return;  // cancelled: every client left in time
         spdlog::warn("shard {}: {} clients did not close in time", index_, delivery_.size());
+        inbox_.stop();
         io_.stop();
     });
     finish_shutdown_if_idle();

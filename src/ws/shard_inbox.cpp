@@ -59,8 +59,9 @@ void ShardInbox::stop() {
 }
 
 void ShardInbox::wait() {
-    // The reactor watches the eventfd edge-triggered: the wait is armed before the
-    // counter is read, so a push between the read and the next wait still wakes it.
+    // The reactor watches the eventfd edge-triggered, and asio arms each wait with
+    // EPOLL_CTL_MOD, which checks the eventfd again: a push at any time after the
+    // counter was read wakes the shard once more.
     wakeup_.async_wait(boost::asio::posix::descriptor_base::wait_read,
                        [this](const boost::system::error_code& error) {
                            if (error || stopped_) return;

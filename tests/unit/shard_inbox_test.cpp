@@ -124,6 +124,40 @@ TEST(ShardInboxTest, ABurstWaitingBetweenHandlersGoesBeforeHandlersQueuedEarlier
     EXPECT_EQ(order, (std::vector<std::string>{"handler", "burst", "queued before the push"}));
 }
 
+TEST(ShardInboxTest, TheShardsLoopDeliversEveryPushFromOtherThreadsInOrder) {
+    boost::asio::io_context io{1};
+    ShardInbox inbox(io);
+    constexpr int writers = 3;
+    constexpr int per_writer = 20'000;
+    std::vector<std::vector<int>> seen(writers);
+    std::atomic<int> total{0};
+    inbox.start([&](std::vector<InboxItem>& items) {
+        for (auto& item : items) item.task();
+    });
+    std::vector<std::thread> threads;
+    for (int w = 0; w < writers; ++w) {
+        threads.emplace_back([&, w] {
+            for (int i = 0; i < per_writer; ++i) {
+                inbox.push(task_item([&seen, &total, w, i] {
+                    seen[w].push_back(i);
+                    ++total;
+                }));
+            }
+        });
+    }
+    // The loop the shard runs: one handler, then a waiting burst.
+    const auto deadline = std::chrono::steady_clock::now() + deadline_after;
+    while (total.load() < writers * per_writer && std::chrono::steady_clock::now() < deadline) {
+        io.run_one_for(10ms);
+        inbox.take_if_waiting();
+    }
+    for (auto& thread : threads) thread.join();
+    ASSERT_EQ(total.load(), writers * per_writer);
+    for (int w = 0; w < writers; ++w) {
+        for (int i = 0; i < per_writer; ++i) ASSERT_EQ(seen[w][i], i);
+    }
+}
+
 TEST(ShardInboxTest, StopLetsTheLoopEndAndLaterPushesAreNotRun) {
     boost::asio::io_context io{1};
     ShardInbox inbox(io);
@@ -135,10 +169,16 @@ TEST(ShardInboxTest, StopLetsTheLoopEndAndLaterPushesAreNotRun) {
     ASSERT_TRUE(run_until(io, [&] { return runs == 1; }));
     inbox.stop();
     io.restart();
-    // With nothing else to wait for, run() returns: the inbox holds the loop no longer.
     std::thread pusher([&] { inbox.push(task_item([&] { ++runs; })); });
     pusher.join();
-    io.run();
+    // The shard's loop, bounded: with nothing else to wait for, the io_context runs out
+    // of work, since the inbox holds it no longer; and a stopped inbox runs no pass.
+    const auto deadline = std::chrono::steady_clock::now() + deadline_after;
+    while (!io.stopped() && std::chrono::steady_clock::now() < deadline) {
+        io.run_one_for(10ms);
+        inbox.take_if_waiting();
+    }
+    EXPECT_TRUE(io.stopped());
     EXPECT_EQ(runs, 1);
 }
 
