@@ -35,6 +35,44 @@ InboxItem task_item(std::function<void()> task) {
     return {nullptr, std::move(task)};
 }
 
+// `writers` threads each pushing `per_writer` tasks that record (writer, i) in `seen` and
+// count `total`. The tasks run on the reader's thread only, so `seen` needs no lock.
+struct Writers {
+    Writers(ShardInbox& inbox, int writers, int per_writer)
+        : per_writer(per_writer), expected(writers * per_writer), seen(writers) {
+        for (int w = 0; w < writers; ++w) {
+            threads.emplace_back([this, &inbox, w] {
+                for (int i = 0; i < this->per_writer; ++i) {
+                    inbox.push(task_item([this, w, i] {
+                        seen[w].push_back(i);
+                        ++total;
+                    }));
+                }
+            });
+        }
+    }
+    ~Writers() { join(); }
+    void join() {
+        for (auto& thread : threads) {
+            if (thread.joinable()) thread.join();
+        }
+    }
+    bool all_arrived() const { return total.load() == expected; }
+    // Every writer's items, all of them, in the order it pushed them.
+    void expect_each_in_order() const {
+        for (const auto& one : seen) {
+            ASSERT_EQ(one.size(), static_cast<std::size_t>(per_writer));
+            for (int i = 0; i < per_writer; ++i) ASSERT_EQ(one[i], i);
+        }
+    }
+
+    const int per_writer;
+    const int expected;
+    std::vector<std::vector<int>> seen;
+    std::atomic<int> total{0};
+    std::vector<std::thread> threads;
+};
+
 TEST(ShardInboxTest, WhatWasPushedBeforeStartArrivesInOnePassInOrder) {
     boost::asio::io_context io{1};
     ShardInbox inbox(io);
@@ -53,36 +91,18 @@ TEST(ShardInboxTest, WhatWasPushedBeforeStartArrivesInOnePassInOrder) {
 TEST(ShardInboxTest, PushesFromManyThreadsAllArriveEachWritersInOrder) {
     boost::asio::io_context io{1};
     ShardInbox inbox(io);
-    constexpr int writers = 4;
-    constexpr int per_writer = 20'000;
-    std::vector<std::vector<int>> seen(writers);
-    std::atomic<int> total{0};
     std::size_t passes = 0;
     inbox.start([&](std::vector<InboxItem>& items) {
         ++passes;
         for (auto& item : items) item.task();
     });
-    std::vector<std::thread> threads;
-    for (int w = 0; w < writers; ++w) {
-        threads.emplace_back([&, w] {
-            for (int i = 0; i < per_writer; ++i) {
-                // The task runs on the reader's thread only, so `seen` needs no lock.
-                inbox.push(task_item([&seen, &total, w, i] {
-                    seen[w].push_back(i);
-                    ++total;
-                }));
-            }
-        });
-    }
-    const bool all = run_until(io, [&] { return total.load() == writers * per_writer; });
-    for (auto& thread : threads) thread.join();
-    ASSERT_TRUE(all) << total.load() << " of " << writers * per_writer << " arrived";
-    for (int w = 0; w < writers; ++w) {
-        ASSERT_EQ(seen[w].size(), static_cast<std::size_t>(per_writer));
-        for (int i = 0; i < per_writer; ++i) ASSERT_EQ(seen[w][i], i);
-    }
+    Writers writers(inbox, 4, 20'000);
+    const bool all = run_until(io, [&] { return writers.all_arrived(); });
+    writers.join();
+    ASSERT_TRUE(all) << writers.total.load() << " of " << writers.expected << " arrived";
+    writers.expect_each_in_order();
     // Bursts are taken whole: fewer passes than items.
-    EXPECT_LT(passes, static_cast<std::size_t>(writers * per_writer));
+    EXPECT_LT(passes, static_cast<std::size_t>(writers.expected));
 }
 
 TEST(ShardInboxTest, APushDuringAPassGetsAPassOfItsOwn) {
@@ -127,35 +147,19 @@ TEST(ShardInboxTest, ABurstWaitingBetweenHandlersGoesBeforeHandlersQueuedEarlier
 TEST(ShardInboxTest, TheShardsLoopDeliversEveryPushFromOtherThreadsInOrder) {
     boost::asio::io_context io{1};
     ShardInbox inbox(io);
-    constexpr int writers = 3;
-    constexpr int per_writer = 20'000;
-    std::vector<std::vector<int>> seen(writers);
-    std::atomic<int> total{0};
     inbox.start([&](std::vector<InboxItem>& items) {
         for (auto& item : items) item.task();
     });
-    std::vector<std::thread> threads;
-    for (int w = 0; w < writers; ++w) {
-        threads.emplace_back([&, w] {
-            for (int i = 0; i < per_writer; ++i) {
-                inbox.push(task_item([&seen, &total, w, i] {
-                    seen[w].push_back(i);
-                    ++total;
-                }));
-            }
-        });
-    }
+    Writers writers(inbox, 3, 20'000);
     // The loop the shard runs: one handler, then a waiting burst.
     const auto deadline = std::chrono::steady_clock::now() + deadline_after;
-    while (total.load() < writers * per_writer && std::chrono::steady_clock::now() < deadline) {
+    while (!writers.all_arrived() && std::chrono::steady_clock::now() < deadline) {
         io.run_one_for(10ms);
         inbox.take_if_waiting();
     }
-    for (auto& thread : threads) thread.join();
-    ASSERT_EQ(total.load(), writers * per_writer);
-    for (int w = 0; w < writers; ++w) {
-        for (int i = 0; i < per_writer; ++i) ASSERT_EQ(seen[w][i], i);
-    }
+    writers.join();
+    ASSERT_TRUE(writers.all_arrived()) << writers.total.load() << " of " << writers.expected;
+    writers.expect_each_in_order();
 }
 
 TEST(ShardInboxTest, StopLetsTheLoopEndAndLaterPushesAreNotRun) {
