@@ -9,7 +9,6 @@
 
 namespace mqttws {
 
-// Close codes the server sends (RFC 6455 section 7.4.1).
 // Frame opcodes (RFC 6455 section 5.2).
 namespace ws_opcode {
 inline constexpr std::uint8_t continuation = 0x0;
@@ -20,6 +19,7 @@ inline constexpr std::uint8_t ping = 0x9;
 inline constexpr std::uint8_t pong = 0xA;
 }  // namespace ws_opcode
 
+// Close codes the server sends (RFC 6455 section 7.4.1).
 namespace ws_close {
 inline constexpr std::uint16_t normal = 1000;
 inline constexpr std::uint16_t going_away = 1001;

@@ -35,6 +35,13 @@ InboxItem task_item(std::function<void()> task) {
     return {nullptr, std::move(task)};
 }
 
+// A reader whose passes run each item's task, in order.
+void start_running_tasks(ShardInbox& inbox) {
+    inbox.start([](std::vector<InboxItem>& items) {
+        for (auto& item : items) item.task();
+    });
+}
+
 // `writers` threads each pushing `per_writer` tasks that record (writer, i) in `seen` and
 // count `total`. The tasks run on the reader's thread only, so `seen` needs no lock.
 struct Writers {
@@ -109,9 +116,7 @@ TEST(ShardInboxTest, APushDuringAPassGetsAPassOfItsOwn) {
     boost::asio::io_context io{1};
     ShardInbox inbox(io);
     int runs = 0;
-    inbox.start([&](std::vector<InboxItem>& items) {
-        for (auto& item : items) item.task();
-    });
+    start_running_tasks(inbox);
     // Each task pushes the next from inside the pass, with no other wakeup to ride on.
     std::function<void()> step = [&] {
         if (++runs < 100) inbox.push(task_item(step));
@@ -124,9 +129,7 @@ TEST(ShardInboxTest, ABurstWaitingBetweenHandlersGoesBeforeHandlersQueuedEarlier
     boost::asio::io_context io{1};
     ShardInbox inbox(io);
     std::vector<std::string> order;
-    inbox.start([&](std::vector<InboxItem>& items) {
-        for (auto& item : items) item.task();
-    });
+    start_running_tasks(inbox);
     // Let the start's own pass go by, so the loop is idle.
     io.poll();
     // A busy loop: a handler pushes a live message while another handler is queued.
@@ -147,9 +150,7 @@ TEST(ShardInboxTest, ABurstWaitingBetweenHandlersGoesBeforeHandlersQueuedEarlier
 TEST(ShardInboxTest, TheShardsLoopDeliversEveryPushFromOtherThreadsInOrder) {
     boost::asio::io_context io{1};
     ShardInbox inbox(io);
-    inbox.start([&](std::vector<InboxItem>& items) {
-        for (auto& item : items) item.task();
-    });
+    start_running_tasks(inbox);
     Writers writers(inbox, 3, 20'000);
     // The loop the shard runs: one handler, then a waiting burst.
     const auto deadline = std::chrono::steady_clock::now() + deadline_after;
@@ -166,9 +167,7 @@ TEST(ShardInboxTest, StopLetsTheLoopEndAndLaterPushesAreNotRun) {
     boost::asio::io_context io{1};
     ShardInbox inbox(io);
     int runs = 0;
-    inbox.start([&](std::vector<InboxItem>& items) {
-        for (auto& item : items) item.task();
-    });
+    start_running_tasks(inbox);
     inbox.push(task_item([&] { ++runs; }));
     ASSERT_TRUE(run_until(io, [&] { return runs == 1; }));
     inbox.stop();
